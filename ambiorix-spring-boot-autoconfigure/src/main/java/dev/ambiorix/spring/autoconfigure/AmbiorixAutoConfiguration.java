@@ -1,0 +1,202 @@
+package dev.ambiorix.spring.autoconfigure;
+
+import java.time.Duration;
+
+import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.endpoint.AmbiorixWebSocketHandler;
+import dev.ambiorix.spring.endpoint.InboundLimits;
+import dev.ambiorix.spring.endpoint.WebSocketUpgradeHandlerMapping;
+import dev.ambiorix.spring.handler.BeanValidationPayloadValidator;
+import dev.ambiorix.spring.handler.EnvelopeDispatcher;
+import dev.ambiorix.spring.handler.HandlerRegistry;
+import dev.ambiorix.spring.handler.PayloadConverter;
+import dev.ambiorix.spring.handler.PayloadValidator;
+import dev.ambiorix.spring.handler.ReceiveMethodProcessor;
+import dev.ambiorix.spring.protocol.EnvelopeReader;
+import dev.ambiorix.spring.protocol.EnvelopeWriter;
+import dev.ambiorix.spring.protocol.JsonLimits;
+import dev.ambiorix.spring.session.ClientConnections;
+import dev.ambiorix.spring.session.ClientSupervisor;
+import dev.ambiorix.spring.session.DefaultWebSocketClients;
+import dev.ambiorix.spring.session.FrameDelivery;
+import dev.ambiorix.spring.session.LocalClients;
+import dev.ambiorix.spring.session.LocalFrameDelivery;
+import dev.ambiorix.spring.session.OutboundLimits;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
+import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
+
+/**
+ * Auto-configuration of the Ambiorix WebSocket endpoint: {@code @Receive} handlers,
+ * {@link WebSocketClients}, upgrades on {@code /} and {@code /static/ambiorix.js}. Every
+ * bean backs off when the application defines its own; a {@link WebSocketHandler} bean of
+ * the application's takes over the raw connection.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ WebSocketHandler.class, DispatcherServlet.class, JsonMapper.class })
+@ConditionalOnBooleanProperty(name = "ambiorix.websocket.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AmbiorixProperties.class)
+public final class AmbiorixAutoConfiguration {
+
+	/** Where the client script is served, as in Ambiorix's own documentation. */
+	static final String CLIENT_SCRIPT_PATTERN = "/static/ambiorix.*";
+
+	@Bean
+	@ConditionalOnMissingBean
+	EnvelopeReader ambiorixEnvelopeReader(AmbiorixProperties properties) {
+		AmbiorixProperties.Json json = properties.getJson();
+		return new EnvelopeReader(new JsonLimits(json.getMaxNestingDepth(), json.getMaxStringLength(),
+				json.getMaxNumberLength(), json.getMaxNameLength()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EnvelopeWriter ambiorixEnvelopeWriter(ObjectProvider<JsonMapper> jsonMapper) {
+		return new EnvelopeWriter(jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LocalClients ambiorixLocalClients() {
+		return new LocalClients();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(FrameDelivery.class)
+	LocalFrameDelivery ambiorixFrameDelivery(LocalClients clients) {
+		return new LocalFrameDelivery(clients);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(WebSocketClients.class)
+	DefaultWebSocketClients webSocketClients(LocalClients clients, FrameDelivery delivery, EnvelopeWriter writer) {
+		return new DefaultWebSocketClients(clients, delivery, writer);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientConnections ambiorixClientConnections(LocalClients clients, EnvelopeWriter writer,
+			AmbiorixProperties properties) {
+		AmbiorixProperties.Websocket websocket = properties.getWebsocket();
+		return new ClientConnections(clients, writer,
+				new OutboundLimits(websocket.getSendBufferSize().toBytes(), websocket.getSendTimeLimit()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientSupervisor ambiorixClientSupervisor(LocalClients clients, AmbiorixProperties properties) {
+		AmbiorixProperties.Websocket websocket = properties.getWebsocket();
+		Duration ping = websocket.getPingInterval();
+		Duration idle = websocket.getIdleTimeout();
+		if (!ping.isZero() && !idle.isZero() && idle.compareTo(ping) <= 0) {
+			throw new IllegalStateException(
+					"ambiorix.websocket.idle-timeout (" + idle + ") must exceed ambiorix.websocket.ping-interval ("
+							+ ping + "), or live but quiet clients are dropped before they are pinged");
+		}
+		return new ClientSupervisor(clients, websocket.getSendTimeLimit(), ping, idle);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HandlerRegistry ambiorixHandlerRegistry() {
+		return new HandlerRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PayloadConverter ambiorixPayloadConverter(ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<PayloadValidator> validator) {
+		return new PayloadConverter(jsonMapper.getIfAvailable(JsonMapper::new),
+				validator.getIfAvailable(() -> PayloadValidator.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReceiveMethodProcessor ambiorixReceiveMethodProcessor(HandlerRegistry registry, PayloadConverter payloads) {
+		return new ReceiveMethodProcessor(registry, payloads);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EnvelopeDispatcher ambiorixEnvelopeDispatcher(HandlerRegistry registry, WebSocketClients clients,
+			EnvelopeWriter writer, AmbiorixProperties properties) {
+		return new EnvelopeDispatcher(registry, clients, writer, properties.getErrors().isIncludeExceptionMessage());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(WebSocketHandler.class)
+	AmbiorixWebSocketHandler ambiorixWebSocketHandler(ClientConnections connections, LocalClients clients,
+			EnvelopeReader reader, EnvelopeDispatcher dispatcher, ApplicationEventPublisher events,
+			AmbiorixProperties properties) {
+		AmbiorixProperties.Websocket websocket = properties.getWebsocket();
+		InboundLimits limits = new InboundLimits(websocket.getMaxTextMessageSize().toBytes(),
+				websocket.getRateLimit().getMessagesPerSecond(), websocket.getRateLimit().getBurst());
+		return new AmbiorixWebSocketHandler(connections, clients, reader, dispatcher, events, limits);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "ambiorixWebSocketRequestHandler")
+	WebSocketHttpRequestHandler ambiorixWebSocketRequestHandler(WebSocketHandler handler,
+			AmbiorixProperties properties) {
+		WebSocketHttpRequestHandler requestHandler = new WebSocketHttpRequestHandler(handler,
+				new DefaultHandshakeHandler());
+		OriginHandshakeInterceptor origins = new OriginHandshakeInterceptor();
+		origins.setAllowedOriginPatterns(properties.getWebsocket().getAllowedOriginPatterns());
+		requestHandler.getHandshakeInterceptors().add(origins);
+		return requestHandler;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WebSocketUpgradeHandlerMapping ambiorixWebSocketUpgradeHandlerMapping(
+			WebSocketHttpRequestHandler ambiorixWebSocketRequestHandler, AmbiorixProperties properties) {
+		return new WebSocketUpgradeHandlerMapping(properties.getWebsocket().getPaths(),
+				ambiorixWebSocketRequestHandler);
+	}
+
+	@Bean
+	WebMvcConfigurer ambiorixClientScriptConfigurer() {
+		return new WebMvcConfigurer() {
+
+			@Override
+			public void addResourceHandlers(ResourceHandlerRegistry registry) {
+				registry.addResourceHandler(CLIENT_SCRIPT_PATTERN)
+					.addResourceLocations("classpath:/META-INF/ambiorix/");
+			}
+
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jakarta.validation.Validator")
+	static class BeanValidationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(jakarta.validation.Validator.class)
+		PayloadValidator ambiorixPayloadValidator(jakarta.validation.Validator validator) {
+			return new BeanValidationPayloadValidator(validator);
+		}
+
+	}
+
+}

@@ -1,0 +1,293 @@
+package dev.ambiorix.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.Assert;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the Ambiorix WebSocket endpoint.
+ */
+@ConfigurationProperties("ambiorix")
+public class AmbiorixProperties {
+
+	private final Websocket websocket = new Websocket();
+
+	private final Json json = new Json();
+
+	private final Errors errors = new Errors();
+
+	public Websocket getWebsocket() {
+		return this.websocket;
+	}
+
+	public Json getJson() {
+		return this.json;
+	}
+
+	public Errors getErrors() {
+		return this.errors;
+	}
+
+	/**
+	 * The endpoint, its limits and its timers.
+	 */
+	public static class Websocket {
+
+		/**
+		 * Whether to enable the Ambiorix WebSocket endpoint, handlers and client script.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Paths that accept WebSocket upgrades. "/" is where the genuine ambiorix.js
+		 * connects; a plain GET of the same path still reaches the application.
+		 */
+		private List<String> paths = new ArrayList<>(List.of("/"));
+
+		/**
+		 * Origin patterns allowed to connect, such as "https://*.example.com". Empty
+		 * allows same-origin browsers only. Clients that send no Origin header
+		 * (non-browser clients) are always allowed.
+		 */
+		private List<String> allowedOriginPatterns = new ArrayList<>();
+
+		/**
+		 * Largest text message accepted, in UTF-8 bytes. A larger message closes the
+		 * connection with 1009 (message too big).
+		 */
+		private DataSize maxTextMessageSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * Longest one send to a client may take. A client that stays stuck longer is
+		 * disconnected with 1008 so that it cannot hold memory or anyone else up.
+		 */
+		private Duration sendTimeLimit = Duration.ofSeconds(10);
+
+		/**
+		 * Most outbound data queued for one client. A client whose queue overflows is
+		 * disconnected with 1008. Counted in characters, which is bytes for ASCII.
+		 */
+		private DataSize sendBufferSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * Interval between server pings, which live clients answer. Zero disables pings.
+		 */
+		private Duration pingInterval = Duration.ofSeconds(25);
+
+		/**
+		 * Time without any frame (pongs included) from a client after which it is
+		 * disconnected with 1001. Zero disables the check. Must exceed the ping interval,
+		 * or idle but live clients are dropped.
+		 */
+		private Duration idleTimeout = Duration.ofSeconds(60);
+
+		private final RateLimit rateLimit = new RateLimit();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getPaths() {
+			return this.paths;
+		}
+
+		public void setPaths(List<String> paths) {
+			Assert.notEmpty(paths, "ambiorix.websocket.paths must not be empty");
+			for (String path : paths) {
+				Assert.isTrue(path.startsWith("/"),
+						() -> "ambiorix.websocket.paths must start with '/', was '" + path + "'");
+			}
+			this.paths = paths;
+		}
+
+		public List<String> getAllowedOriginPatterns() {
+			return this.allowedOriginPatterns;
+		}
+
+		public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
+			this.allowedOriginPatterns = allowedOriginPatterns;
+		}
+
+		public DataSize getMaxTextMessageSize() {
+			return this.maxTextMessageSize;
+		}
+
+		public void setMaxTextMessageSize(DataSize maxTextMessageSize) {
+			Assert.isTrue(maxTextMessageSize.toBytes() > 0,
+					"ambiorix.websocket.max-text-message-size must be positive");
+			this.maxTextMessageSize = maxTextMessageSize;
+		}
+
+		public Duration getSendTimeLimit() {
+			return this.sendTimeLimit;
+		}
+
+		public void setSendTimeLimit(Duration sendTimeLimit) {
+			Assert.isTrue(sendTimeLimit.toMillis() > 0, "ambiorix.websocket.send-time-limit must be positive");
+			this.sendTimeLimit = sendTimeLimit;
+		}
+
+		public DataSize getSendBufferSize() {
+			return this.sendBufferSize;
+		}
+
+		public void setSendBufferSize(DataSize sendBufferSize) {
+			Assert.isTrue(sendBufferSize.toBytes() > 0, "ambiorix.websocket.send-buffer-size must be positive");
+			this.sendBufferSize = sendBufferSize;
+		}
+
+		public Duration getPingInterval() {
+			return this.pingInterval;
+		}
+
+		public void setPingInterval(Duration pingInterval) {
+			Assert.isTrue(!pingInterval.isNegative(), "ambiorix.websocket.ping-interval must not be negative");
+			this.pingInterval = pingInterval;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			Assert.isTrue(!idleTimeout.isNegative(), "ambiorix.websocket.idle-timeout must not be negative");
+			this.idleTimeout = idleTimeout;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+	}
+
+	/**
+	 * An optional per-client limit on frames per second.
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Frames a client may send per second on average; zero disables the limit. Frames
+		 * over the limit are dropped and answered with a rate_limited error.
+		 */
+		private int messagesPerSecond;
+
+		/**
+		 * Frames a client may send at once before the rate applies. Zero means the same
+		 * as messages-per-second.
+		 */
+		private int burst;
+
+		public int getMessagesPerSecond() {
+			return this.messagesPerSecond;
+		}
+
+		public void setMessagesPerSecond(int messagesPerSecond) {
+			Assert.isTrue(messagesPerSecond >= 0,
+					"ambiorix.websocket.rate-limit.messages-per-second must not be negative");
+			this.messagesPerSecond = messagesPerSecond;
+		}
+
+		public int getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(int burst) {
+			Assert.isTrue(burst >= 0, "ambiorix.websocket.rate-limit.burst must not be negative");
+			this.burst = burst;
+		}
+
+	}
+
+	/**
+	 * Bounds on parsing client frames, so that a hostile frame costs milliseconds.
+	 */
+	public static class Json {
+
+		/**
+		 * Deepest nesting of arrays and objects in a frame.
+		 */
+		private int maxNestingDepth = 64;
+
+		/**
+		 * Longest string value in a frame, in characters.
+		 */
+		private int maxStringLength = 65536;
+
+		/**
+		 * Longest number in a frame, in characters.
+		 */
+		private int maxNumberLength = 1000;
+
+		/**
+		 * Longest object key in a frame, in characters.
+		 */
+		private int maxNameLength = 1024;
+
+		public int getMaxNestingDepth() {
+			return this.maxNestingDepth;
+		}
+
+		public void setMaxNestingDepth(int maxNestingDepth) {
+			Assert.isTrue(maxNestingDepth > 0, "ambiorix.json.max-nesting-depth must be positive");
+			this.maxNestingDepth = maxNestingDepth;
+		}
+
+		public int getMaxStringLength() {
+			return this.maxStringLength;
+		}
+
+		public void setMaxStringLength(int maxStringLength) {
+			Assert.isTrue(maxStringLength > 0, "ambiorix.json.max-string-length must be positive");
+			this.maxStringLength = maxStringLength;
+		}
+
+		public int getMaxNumberLength() {
+			return this.maxNumberLength;
+		}
+
+		public void setMaxNumberLength(int maxNumberLength) {
+			Assert.isTrue(maxNumberLength > 0, "ambiorix.json.max-number-length must be positive");
+			this.maxNumberLength = maxNumberLength;
+		}
+
+		public int getMaxNameLength() {
+			return this.maxNameLength;
+		}
+
+		public void setMaxNameLength(int maxNameLength) {
+			Assert.isTrue(maxNameLength > 0, "ambiorix.json.max-name-length must be positive");
+			this.maxNameLength = maxNameLength;
+		}
+
+	}
+
+	/**
+	 * What error envelopes tell clients.
+	 */
+	public static class Errors {
+
+		/**
+		 * Whether a handler_error carries the exception's message. Off by default: the
+		 * client gets a generic detail and the server log gets the stack trace.
+		 */
+		private boolean includeExceptionMessage;
+
+		public boolean isIncludeExceptionMessage() {
+			return this.includeExceptionMessage;
+		}
+
+		public void setIncludeExceptionMessage(boolean includeExceptionMessage) {
+			this.includeExceptionMessage = includeExceptionMessage;
+		}
+
+	}
+
+}

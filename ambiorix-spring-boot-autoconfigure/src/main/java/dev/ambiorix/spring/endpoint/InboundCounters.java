@@ -1,0 +1,63 @@
+package dev.ambiorix.spring.endpoint;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.ambiorix.spring.protocol.ErrorCode;
+
+/**
+ * Counts what arrived: frames, frames ignored as not ours, and errors by code.
+ */
+public final class InboundCounters {
+
+	private final LongAdder frames = new LongAdder();
+
+	private final LongAdder ignored = new LongAdder();
+
+	private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
+
+	InboundCounters() {
+		for (ErrorCode code : ErrorCode.values()) {
+			this.errors.put(code, new LongAdder());
+		}
+	}
+
+	void countFrame() {
+		this.frames.increment();
+	}
+
+	void countIgnored() {
+		this.ignored.increment();
+	}
+
+	void countError(ErrorCode code) {
+		this.errors.get(code).increment();
+	}
+
+	/**
+	 * Return how many complete frames arrived.
+	 * @return the count
+	 */
+	public long frames() {
+		return this.frames.sum();
+	}
+
+	/**
+	 * Return how many JSON objects without {@code "isAmbiorix": true} were ignored.
+	 * @return the count
+	 */
+	public long ignored() {
+		return this.ignored.sum();
+	}
+
+	/**
+	 * Return how many errors of a kind were sent.
+	 * @param code the error code
+	 * @return the count
+	 */
+	public long errors(ErrorCode code) {
+		return this.errors.get(code).sum();
+	}
+
+}

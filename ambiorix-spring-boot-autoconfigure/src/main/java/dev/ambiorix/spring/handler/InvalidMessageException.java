@@ -1,0 +1,17 @@
+package dev.ambiorix.spring.handler;
+
+/**
+ * The envelope's message does not convert to the handler's parameter type, or fails
+ * validation. Its message names the field path and is safe to show to the client.
+ */
+public class InvalidMessageException extends RuntimeException {
+
+	/**
+	 * Create the exception.
+	 * @param detail what is wrong, naming the field path
+	 */
+	public InvalidMessageException(String detail) {
+		super(detail, null, false, false);
+	}
+
+}

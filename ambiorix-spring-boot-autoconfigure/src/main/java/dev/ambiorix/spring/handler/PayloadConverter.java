@@ -1,0 +1,121 @@
+package dev.ambiorix.spring.handler;
+
+import java.lang.annotation.Annotation;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
+import org.springframework.validation.annotation.ValidationAnnotationUtils;
+
+/**
+ * Converts an envelope's message to a handler's declared parameter type with the
+ * application's Jackson mapper, generics included, and validates it when asked.
+ */
+public final class PayloadConverter {
+
+	private final JsonMapper mapper;
+
+	private final PayloadValidator validator;
+
+	/**
+	 * Create a converter.
+	 * @param mapper the application's mapper
+	 * @param validator validates parameters annotated {@code @Valid} or
+	 * {@code @Validated}
+	 */
+	public PayloadConverter(JsonMapper mapper, PayloadValidator validator) {
+		this.mapper = mapper;
+		this.validator = validator;
+	}
+
+	ArgumentResolver resolverFor(MethodParameter parameter) {
+		JavaType type = this.mapper.getTypeFactory()
+			.constructType(ResolvableType.forMethodParameter(parameter).getType());
+		ObjectReader reader = this.mapper.readerFor(type);
+		Object[] hints = validationHints(parameter);
+		boolean primitive = parameter.getParameterType().isPrimitive();
+		String typeName = parameter.getParameterType().getSimpleName();
+		return (context) -> {
+			Object value;
+			try {
+				value = reader.readValue(context.envelope().message());
+			}
+			catch (JacksonException ex) {
+				throw new InvalidMessageException(describe(ex));
+			}
+			if (value == null) {
+				if (primitive) {
+					throw new InvalidMessageException("message: expected " + typeName + ", was null");
+				}
+				return null;
+			}
+			if (hints != null) {
+				this.validator.validate(parameter, hints, value);
+			}
+			return value;
+		};
+	}
+
+	private static Object @Nullable [] validationHints(MethodParameter parameter) {
+		for (Annotation annotation : parameter.getParameterAnnotations()) {
+			Object[] hints = ValidationAnnotationUtils.determineValidationHints(annotation);
+			if (hints != null) {
+				return hints;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Say what did not convert, by field path, without exposing Java class names.
+	 */
+	static String describe(JacksonException ex) {
+		String path = path(ex.getPath());
+		String reason;
+		if (ex instanceof UnrecognizedPropertyException) {
+			reason = "unknown field";
+		}
+		else if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+			reason = "expected " + friendlyName(mismatch.getTargetType());
+		}
+		else {
+			String message = ex.getOriginalMessage();
+			int newline = message.indexOf('\n');
+			reason = (newline < 0) ? message : message.substring(0, newline);
+		}
+		return (path.isEmpty() ? "message" : path) + ": " + reason;
+	}
+
+	private static String path(List<JacksonException.Reference> references) {
+		return references.stream().map((reference) -> {
+			String property = reference.getPropertyName();
+			return (property != null) ? "." + property : "[" + reference.getIndex() + "]";
+		}).collect(Collectors.joining()).replaceFirst("^\\.", "");
+	}
+
+	private static String friendlyName(Class<?> type) {
+		if (type.isArray() || Iterable.class.isAssignableFrom(type)) {
+			return "an array";
+		}
+		if (type == String.class || type == char.class || type == Character.class) {
+			return "a string";
+		}
+		if (type == boolean.class || type == Boolean.class) {
+			return "a boolean";
+		}
+		if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+			return "a number (" + type.getSimpleName() + ")";
+		}
+		return "an object (" + type.getSimpleName() + ")";
+	}
+
+}

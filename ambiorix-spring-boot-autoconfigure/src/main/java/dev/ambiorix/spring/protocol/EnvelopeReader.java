@@ -1,0 +1,138 @@
+package dev.ambiorix.spring.protocol;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * Reads one client text frame into an {@link InboundFrame}, classifying every way it can
+ * be wrong. Thread-safe.
+ * <p>
+ * Parsing is strict and bounded whatever the application's own mapper allows: no
+ * comments, NaN or single quotes; duplicate keys and trailing data are errors; depth and
+ * lengths are capped by {@link JsonLimits}.
+ */
+public final class EnvelopeReader {
+
+	private final JsonMapper strictMapper;
+
+	/**
+	 * Create a reader with the given limits.
+	 * @param limits the parser bounds
+	 */
+	public EnvelopeReader(JsonLimits limits) {
+		StreamReadConstraints constraints = StreamReadConstraints.builder()
+			.maxNestingDepth(limits.maxNestingDepth())
+			.maxStringLength(limits.maxStringLength())
+			.maxNumberLength(limits.maxNumberLength())
+			.maxNameLength(limits.maxNameLength())
+			.build();
+		JsonFactory factory = JsonFactory.builder()
+			.streamReadConstraints(constraints)
+			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.build();
+		this.strictMapper = JsonMapper.builder(factory).build();
+	}
+
+	/**
+	 * Read a frame.
+	 * @param text the frame's text
+	 * @return the envelope, the error to answer, or {@link NotForUs}
+	 */
+	public InboundFrame read(String text) {
+		try (JsonParser parser = this.strictMapper.createParser(text)) {
+			return read(parser);
+		}
+		catch (StreamConstraintsException ex) {
+			return ProtocolError.of(ErrorCode.INVALID_JSON, "frame exceeds a parser limit: " + ex.getOriginalMessage());
+		}
+		catch (JacksonException ex) {
+			return ProtocolError.of(ErrorCode.INVALID_JSON, "frame is not valid JSON: " + ex.getOriginalMessage());
+		}
+	}
+
+	private InboundFrame read(JsonParser parser) {
+		JsonToken first = parser.nextToken();
+		if (first == null) {
+			return ProtocolError.of(ErrorCode.INVALID_JSON, "frame is empty");
+		}
+		if (first != JsonToken.START_OBJECT) {
+			parser.skipChildren();
+			requireEnd(parser);
+			return ProtocolError.of(ErrorCode.INVALID_ENVELOPE, "envelope must be a JSON object");
+		}
+		JsonNode name = null;
+		JsonNode message = null;
+		JsonNode isAmbiorix = null;
+		JsonNode id = null;
+		for (String key = parser.nextName(); key != null; key = parser.nextName()) {
+			parser.nextToken();
+			switch (key) {
+				case "name" -> name = readValue(parser);
+				case "message" -> message = readValue(parser);
+				case "isAmbiorix" -> isAmbiorix = readValue(parser);
+				case "id" -> id = readValue(parser);
+				default -> parser.skipChildren();
+			}
+		}
+		requireEnd(parser);
+		return classify(name, message, isAmbiorix, id);
+	}
+
+	private JsonNode readValue(JsonParser parser) {
+		return this.strictMapper.readTree(parser);
+	}
+
+	private static void requireEnd(JsonParser parser) {
+		if (parser.nextToken() != null) {
+			throw new TrailingDataException(parser);
+		}
+	}
+
+	private static InboundFrame classify(@Nullable JsonNode name, @Nullable JsonNode message,
+			@Nullable JsonNode isAmbiorix, @Nullable JsonNode id) {
+		if (isAmbiorix == null || !isAmbiorix.isBoolean() || !isAmbiorix.booleanValue()) {
+			return NotForUs.INSTANCE;
+		}
+		if (id != null && id.isNull()) {
+			id = null;
+		}
+		if (id != null && !id.isString() && !id.isNumber()) {
+			return ProtocolError.of(ErrorCode.INVALID_ENVELOPE, "id must be a string or a number");
+		}
+		if (name == null || name.isNull()) {
+			return new ProtocolError(ErrorCode.INVALID_ENVELOPE, "name is missing", null, id);
+		}
+		if (!name.isString()) {
+			return new ProtocolError(ErrorCode.INVALID_ENVELOPE, "name must be a string", null, id);
+		}
+		String nameText = name.stringValue();
+		String problem = EnvelopeNames.problem(nameText);
+		if (problem != null) {
+			// An empty or over-long name is not echoed back: it is the problem.
+			String echoed = (!nameText.isEmpty() && nameText.length() <= EnvelopeNames.MAX_LENGTH) ? nameText : null;
+			return new ProtocolError(ErrorCode.INVALID_ENVELOPE, problem, echoed, id);
+		}
+		return new Envelope(nameText, (message != null) ? message : NullNode.getInstance(), id);
+	}
+
+	/**
+	 * Data after the envelope's closing brace.
+	 */
+	private static final class TrailingDataException extends tools.jackson.core.exc.StreamReadException {
+
+		TrailingDataException(JsonParser parser) {
+			super(parser, "trailing data after the JSON value");
+		}
+
+	}
+
+}

@@ -1,0 +1,24 @@
+package dev.ambiorix.spring.session;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where written frames go: the seam at which a relay to other nodes plugs in.
+ */
+public interface FrameDelivery {
+
+	/**
+	 * Deliver a frame to every open client.
+	 * @param frame the frame text, written once for all
+	 * @param exceptId the id of a client to skip, or {@code null}
+	 */
+	void toAll(String frame, @Nullable String exceptId);
+
+	/**
+	 * Deliver a frame to one client, if it is open.
+	 * @param clientId the client id
+	 * @param frame the frame text
+	 */
+	void toClient(String clientId, String frame);
+
+}

@@ -1,0 +1,249 @@
+package dev.ambiorix.spring.session;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * One client's outbound frames: bounded in size, written one at a time and in order, and
+ * never waited on by the thread that offers a frame.
+ * <p>
+ * Whichever thread finds the queue idle starts the next asynchronous send; the
+ * transport's completion starts the one after. A client whose queue overflows, or whose
+ * send takes longer than the send time limit, is terminated through the
+ * {@link Terminator} instead of holding anyone up.
+ */
+final class OutboundQueue {
+
+	static final CloseStatus BUFFER_OVERFLOW = CloseStatus.POLICY_VIOLATION
+		.withReason("send buffer overflow: client is not reading");
+
+	static final CloseStatus SEND_TIME_LIMIT = CloseStatus.POLICY_VIOLATION
+		.withReason("send time limit exceeded: client is not reading");
+
+	static final CloseStatus SEND_FAILED = CloseStatus.SESSION_NOT_RELIABLE.withReason("send failed");
+
+	private static final Object PING = new Object();
+
+	private final Transport transport;
+
+	private final long maxQueuedChars;
+
+	private final long sendTimeLimitNanos;
+
+	private final Terminator terminator;
+
+	private final Object lock = new Object();
+
+	/** Frames (String), {@link #PING} or a {@link CloseStatus}; created on first use. */
+	private @Nullable ArrayDeque<Object> queue;
+
+	private long queuedChars;
+
+	private int inFlightChars;
+
+	private long inFlightSince;
+
+	private boolean inFlight;
+
+	private boolean closed;
+
+	/** Work-in-progress counter so that exactly one thread pumps at a time. */
+	private final AtomicInteger pumping = new AtomicInteger();
+
+	OutboundQueue(Transport transport, long maxQueuedChars, long sendTimeLimitNanos, Terminator terminator) {
+		this.transport = transport;
+		this.maxQueuedChars = maxQueuedChars;
+		this.sendTimeLimitNanos = sendTimeLimitNanos;
+		this.terminator = terminator;
+	}
+
+	/**
+	 * Queue a text frame. A frame larger than the whole buffer is still accepted into an
+	 * empty queue, so that one big message does not disconnect a healthy client.
+	 * @param frame the frame text
+	 * @return {@code false} when the queue is closed or just overflowed
+	 */
+	boolean offer(String frame) {
+		boolean overflow = false;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return false;
+			}
+			long pending = this.queuedChars + this.inFlightChars;
+			if (pending > 0 && pending + frame.length() > this.maxQueuedChars) {
+				overflow = true;
+			}
+			else {
+				queue().add(frame);
+				this.queuedChars += frame.length();
+			}
+		}
+		if (overflow) {
+			terminate(BUFFER_OVERFLOW);
+			return false;
+		}
+		pump();
+		return true;
+	}
+
+	/**
+	 * Queue a ping, unless something is already queued or in flight (then the client is
+	 * busy receiving, and the next round pings it).
+	 */
+	void ping() {
+		synchronized (this.lock) {
+			if (this.closed || this.inFlight || (this.queue != null && !this.queue.isEmpty())) {
+				return;
+			}
+			queue().add(PING);
+		}
+		pump();
+	}
+
+	/**
+	 * Queue a close after the frames already queued.
+	 * @param status the close status
+	 */
+	void closeAfterPending(CloseStatus status) {
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			queue().add(status);
+		}
+		pump();
+	}
+
+	/**
+	 * Terminate the client if its current send has taken too long.
+	 * @param now the current {@link System#nanoTime()}
+	 */
+	void checkSendTime(long now) {
+		boolean stuck;
+		synchronized (this.lock) {
+			stuck = !this.closed && this.inFlight && now - this.inFlightSince > this.sendTimeLimitNanos;
+		}
+		if (stuck) {
+			terminate(SEND_TIME_LIMIT);
+		}
+	}
+
+	/**
+	 * Drop everything queued and refuse further frames.
+	 * @return {@code true} if this call closed the queue
+	 */
+	boolean discard() {
+		synchronized (this.lock) {
+			if (this.closed) {
+				return false;
+			}
+			this.closed = true;
+			this.queue = null;
+			this.queuedChars = 0;
+			return true;
+		}
+	}
+
+	boolean isClosed() {
+		synchronized (this.lock) {
+			return this.closed;
+		}
+	}
+
+	long queuedChars() {
+		synchronized (this.lock) {
+			return this.queuedChars + this.inFlightChars;
+		}
+	}
+
+	private ArrayDeque<Object> queue() {
+		ArrayDeque<Object> queue = this.queue;
+		if (queue == null) {
+			queue = new ArrayDeque<>(4);
+			this.queue = queue;
+		}
+		return queue;
+	}
+
+	private void terminate(CloseStatus status) {
+		if (discard()) {
+			this.terminator.terminate(status);
+		}
+	}
+
+	/**
+	 * Start the next send if none is in flight. Completions that run on this thread
+	 * re-enter here; the counter turns that recursion into iterations of this loop.
+	 */
+	private void pump() {
+		if (this.pumping.getAndIncrement() != 0) {
+			return;
+		}
+		int missed = 1;
+		do {
+			Object next = takeNext();
+			if (next instanceof String text) {
+				this.transport.sendText(text, this::sent);
+			}
+			else if (next == PING) {
+				this.transport.sendPing(this::sent);
+			}
+			else if (next instanceof CloseStatus status) {
+				discard();
+				this.transport.close(status);
+			}
+			missed = this.pumping.addAndGet(-missed);
+		}
+		while (missed != 0);
+	}
+
+	private @Nullable Object takeNext() {
+		synchronized (this.lock) {
+			if (this.closed || this.inFlight || this.queue == null || this.queue.isEmpty()) {
+				return null;
+			}
+			Object next = this.queue.poll();
+			if (next instanceof String text) {
+				this.queuedChars -= text.length();
+				this.inFlightChars = text.length();
+			}
+			if (next instanceof CloseStatus) {
+				return next;
+			}
+			this.inFlight = true;
+			this.inFlightSince = System.nanoTime();
+			return next;
+		}
+	}
+
+	private void sent(@Nullable Throwable failure) {
+		synchronized (this.lock) {
+			this.inFlight = false;
+			this.inFlightChars = 0;
+		}
+		if (failure != null) {
+			terminate(SEND_FAILED);
+			return;
+		}
+		pump();
+	}
+
+	/**
+	 * Told when the queue gives up on its client.
+	 */
+	@FunctionalInterface
+	interface Terminator {
+
+		/**
+		 * Close the client at once, without waiting for queued frames.
+		 * @param status why
+		 */
+		void terminate(CloseStatus status);
+
+	}
+
+}

@@ -1,0 +1,47 @@
+package dev.ambiorix.spring.session;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The container-facing side of one connection: asynchronous sends that report completion,
+ * so that no caller waits on a client's network.
+ */
+interface Transport {
+
+	/**
+	 * Start sending a text frame. The callback runs exactly once, possibly on the calling
+	 * thread.
+	 * @param text the frame text
+	 * @param callback told when the frame is written or failed
+	 */
+	void sendText(String text, SendCallback callback);
+
+	/**
+	 * Start sending a ping. The callback runs exactly once.
+	 * @param callback told when the ping is written or failed
+	 */
+	void sendPing(SendCallback callback);
+
+	/**
+	 * Close the connection; a no-op when it is already closed.
+	 * @param status the close status
+	 */
+	void close(CloseStatus status);
+
+	/**
+	 * Completion of one send.
+	 */
+	@FunctionalInterface
+	interface SendCallback {
+
+		/**
+		 * Called once the send is done.
+		 * @param failure why it failed, or {@code null} on success
+		 */
+		void completed(@Nullable Throwable failure);
+
+	}
+
+}
