@@ -6,8 +6,10 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
@@ -39,7 +41,8 @@ public final class EnvelopeReader {
 			.streamReadConstraints(constraints)
 			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 			.build();
-		this.strictMapper = JsonMapper.builder(factory).build();
+		// We check for trailing data ourselves, after the envelope's own parse.
+		this.strictMapper = JsonMapper.builder(factory).disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 	}
 
 	/**
@@ -52,11 +55,22 @@ public final class EnvelopeReader {
 			return read(parser);
 		}
 		catch (StreamConstraintsException ex) {
-			return ProtocolError.of(ErrorCode.INVALID_JSON, "frame exceeds a parser limit: " + ex.getOriginalMessage());
+			return ProtocolError.of(ErrorCode.INVALID_JSON, "frame exceeds a parser limit: " + describe(ex));
 		}
 		catch (JacksonException ex) {
-			return ProtocolError.of(ErrorCode.INVALID_JSON, "frame is not valid JSON: " + ex.getOriginalMessage());
+			return ProtocolError.of(ErrorCode.INVALID_JSON, "frame is not valid JSON: " + describe(ex));
 		}
+	}
+
+	private static String describe(JacksonException ex) {
+		// Drop Jackson's pointers to its own configuration, which mean nothing to a
+		// client.
+		String message = ex.getOriginalMessage().replaceAll(",? \\(?from `[^`]*`\\)?", "");
+		TokenStreamLocation location = ex.getLocation();
+		if (location != null && location.getColumnNr() > 0) {
+			message += " at column " + location.getColumnNr();
+		}
+		return message;
 	}
 
 	private InboundFrame read(JsonParser parser) {

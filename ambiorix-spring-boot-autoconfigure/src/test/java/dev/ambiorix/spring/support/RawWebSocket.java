@@ -1,0 +1,175 @@
+package dev.ambiorix.spring.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * A WebSocket client written on a plain socket, for what well-behaved clients cannot do:
+ * stop reading with a tiny receive buffer, never answer pings, or send hand-made frames.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private final Socket socket;
+
+	private final OutputStream out;
+
+	private final InputStream in;
+
+	private RawWebSocket(Socket socket) throws IOException {
+		this.socket = socket;
+		this.out = socket.getOutputStream();
+		this.in = socket.getInputStream();
+	}
+
+	/**
+	 * Connect and complete the handshake.
+	 * @param port the server port
+	 * @param receiveBuffer the socket receive buffer size, small to fill up fast
+	 * @return the connected socket
+	 */
+	public static RawWebSocket connect(int port, int receiveBuffer) throws IOException {
+		Socket socket = new Socket();
+		socket.setReceiveBufferSize(receiveBuffer);
+		socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+		socket.setSoTimeout(10000);
+		RawWebSocket raw = new RawWebSocket(socket);
+		raw.handshake(port);
+		return raw;
+	}
+
+	private void handshake(int port) throws IOException {
+		byte[] nonce = new byte[16];
+		random.nextBytes(nonce);
+		String request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+				+ "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
+				+ "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+		this.out.write(request.getBytes(StandardCharsets.US_ASCII));
+		this.out.flush();
+		String status = readHeaders();
+		if (!status.startsWith("HTTP/1.1 101")) {
+			throw new IOException("Handshake refused: " + status);
+		}
+	}
+
+	private String readHeaders() throws IOException {
+		ByteArrayOutputStream headers = new ByteArrayOutputStream();
+		int matched = 0;
+		byte[] end = { '\r', '\n', '\r', '\n' };
+		while (matched < 4) {
+			int b = this.in.read();
+			if (b < 0) {
+				throw new IOException("Connection closed during handshake");
+			}
+			headers.write(b);
+			matched = (b == end[matched]) ? matched + 1 : (b == '\r') ? 1 : 0;
+		}
+		return headers.toString(StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * Send one masked frame.
+	 * @param fin whether this is the last frame of the message
+	 * @param opcode 1 text, 2 binary, 0 continuation, 8 close, 9 ping, 10 pong
+	 * @param payload the payload
+	 */
+	public void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+		ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+		frame.write((fin ? 0x80 : 0) | opcode);
+		if (payload.length < 126) {
+			frame.write(0x80 | payload.length);
+		}
+		else if (payload.length < 65536) {
+			frame.write(0x80 | 126);
+			frame.write(payload.length >>> 8);
+			frame.write(payload.length);
+		}
+		else {
+			frame.write(0x80 | 127);
+			for (int shift = 56; shift >= 0; shift -= 8) {
+				frame.write((int) ((long) payload.length >>> shift));
+			}
+		}
+		byte[] mask = new byte[4];
+		random.nextBytes(mask);
+		frame.write(mask);
+		for (int i = 0; i < payload.length; i++) {
+			frame.write(payload[i] ^ mask[i & 3]);
+		}
+		this.out.write(frame.toByteArray());
+		this.out.flush();
+	}
+
+	public void sendText(String text) throws IOException {
+		sendFrame(true, 1, text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Read one frame's opcode and payload, unmasked as the server sends them.
+	 * @return the frame
+	 */
+	public Frame readFrame() throws IOException {
+		int first = readByte();
+		int second = readByte();
+		long length = second & 0x7F;
+		if (length == 126) {
+			length = (readByte() << 8) | readByte();
+		}
+		else if (length == 127) {
+			length = 0;
+			for (int i = 0; i < 8; i++) {
+				length = (length << 8) | readByte();
+			}
+		}
+		byte[] payload = this.in.readNBytes((int) length);
+		return new Frame(first & 0x0F, (first & 0x80) != 0, payload);
+	}
+
+	private int readByte() throws IOException {
+		int b = this.in.read();
+		if (b < 0) {
+			throw new IOException("end of stream");
+		}
+		return b;
+	}
+
+	public Socket socket() {
+		return this.socket;
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.socket.close();
+	}
+
+	/**
+	 * A frame from the server.
+	 *
+	 * @param opcode the opcode
+	 * @param fin whether it ends its message
+	 * @param payload the payload bytes
+	 */
+	public record Frame(int opcode, boolean fin, byte[] payload) {
+
+		public String text() {
+			return new String(this.payload, StandardCharsets.UTF_8);
+		}
+
+		/**
+		 * The close code of a close frame.
+		 */
+		public int closeCode() {
+			return ((this.payload[0] & 0xFF) << 8) | (this.payload[1] & 0xFF);
+		}
+
+	}
+
+}
