@@ -68,10 +68,12 @@ public class AmbiorixProperties {
 		private Duration sendTimeLimit = Duration.ofSeconds(10);
 
 		/**
-		 * Most outbound data queued for one client. A client whose queue overflows is
-		 * disconnected with 1008. Counted in characters, which is bytes for ASCII.
+		 * Most outbound data queued for one client, counted in characters (bytes for
+		 * ASCII). A client whose queue overflows is disconnected with 1008. A broadcast
+		 * frame is one string shared by every queue, so this bounds how far one client
+		 * may fall behind more than it bounds memory.
 		 */
-		private DataSize sendBufferSize = DataSize.ofMegabytes(1);
+		private DataSize sendBufferSize = DataSize.ofMegabytes(4);
 
 		/**
 		 * Interval between server pings, which live clients answer. Zero disables pings.

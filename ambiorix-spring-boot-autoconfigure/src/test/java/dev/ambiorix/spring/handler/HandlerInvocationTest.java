@@ -1,0 +1,162 @@
+package dev.ambiorix.spring.handler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.ambiorix.spring.support.TestApplication;
+import dev.ambiorix.spring.support.TestClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Payload types, resolved parameters and replies, over a real connection.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+class HandlerInvocationTest {
+
+	@LocalServerPort
+	int port;
+
+	TestClient client;
+
+	@BeforeEach
+	void connect() {
+		this.client = TestClient.connect(this.port);
+	}
+
+	@AfterEach
+	void close() {
+		this.client.close();
+	}
+
+	@Test
+	void recordPayloadIsConvertedAndValidated() {
+		this.client.send("chat", Map.of("user", "ann", "text", "hello"));
+		assertThat(this.client.next().get("message").toString()).isEqualTo("{\"user\":\"ann\",\"text\":\"HELLO\"}");
+	}
+
+	@Test
+	void listOfRecordsKeepsItsElementType() {
+		this.client.send("users", List.of(Map.of("user", "ann", "text", "a"), Map.of("user", "bob", "text", "b")));
+		assertThat(this.client.next().get("message").toString()).isEqualTo("[\"ann\",\"bob\"]");
+	}
+
+	@Test
+	void validationOfAListNamesTheElement() {
+		this.client.send("users", List.of(Map.of("user", "ann", "text", "a"), Map.of("user", "", "text", "b")));
+		assertThat(this.client.nextError("invalid_message").get("detail").stringValue())
+			.isEqualTo("[1].user: must not be blank");
+	}
+
+	@Test
+	void intPayload() {
+		this.client.send("increment", 41);
+		assertThat(this.client.next().get("message").intValue()).isEqualTo(42);
+	}
+
+	@Test
+	void missingMessageForAnIntIsInvalidMessage() {
+		this.client.sendText("{\"name\":\"increment\",\"isAmbiorix\":true}");
+		assertThat(this.client.nextError("invalid_message").get("detail").stringValue()).startsWith("message:");
+	}
+
+	@Test
+	void stringPayload() {
+		this.client.send("shout", "hi");
+		assertThat(this.client.next().get("message").stringValue()).isEqualTo("HI");
+	}
+
+	@Test
+	void jsonNodePayloadIsPassedAsIs() {
+		this.client.send("echo", Map.of("nested", List.of(1, "two", Map.of("three", true))));
+		assertThat(this.client.next().get("message").toString()).isEqualTo("{\"nested\":[1,\"two\",{\"three\":true}]}");
+	}
+
+	@Test
+	void mapPayload() {
+		this.client.send("map", Map.of("a", 1));
+		assertThat(this.client.next().get("message").toString()).isEqualTo("{\"a\":1}");
+	}
+
+	@Test
+	void contextParametersAreResolvedByType() {
+		this.client.send("whoami", null);
+		JsonNode answer = this.client.next().get("message");
+		assertThat(answer.get("id").stringValue()).isNotBlank();
+		assertThat(answer.get("principal").isNull()).isTrue();
+		assertThat(answer.get("session").booleanValue()).isTrue();
+		assertThat(answer.get("count").intValue()).isPositive();
+	}
+
+	@Test
+	void voidHandlerSendsNothing() {
+		this.client.send("silent", "x");
+		this.client.request("shout", "after", 1);
+		JsonNode next = this.client.next();
+		assertThat(next.get("message").stringValue()).isEqualTo("AFTER");
+	}
+
+	@Test
+	void repliesCarryNumericAndStringIds() {
+		this.client.request("shout", "a", 17);
+		this.client.request("shout", "b", "req-2");
+		this.client.request("shout", "c", 1.5);
+		assertThat(this.client.nextText())
+			.isEqualTo("{\"name\":\"shout\",\"message\":\"A\",\"isAmbiorix\":true,\"id\":17}");
+		assertThat(this.client.nextText())
+			.isEqualTo("{\"name\":\"shout\",\"message\":\"B\",\"isAmbiorix\":true,\"id\":\"req-2\"}");
+		assertThat(this.client.next().get("id").doubleValue()).isEqualTo(1.5);
+	}
+
+	@Test
+	void replyWithoutIdWhenTheRequestHadNone() {
+		this.client.send("shout", "a");
+		assertThat(this.client.next().has("id")).isFalse();
+	}
+
+	@Test
+	void completionStageRepliesWhenItCompletes() {
+		this.client.request("later", "x", 3);
+		JsonNode reply = this.client.next();
+		assertThat(reply.get("message").stringValue()).isEqualTo("later:x");
+		assertThat(reply.get("id").intValue()).isEqualTo(3);
+	}
+
+	@Test
+	void repliesFromOneConnectionComeBackInTheOrderSent() {
+		List<Integer> sent = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			this.client.request("increment", i, i);
+			sent.add(i);
+		}
+		List<Integer> ids = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			JsonNode reply = this.client.next();
+			assertThat(reply.get("message").intValue()).isEqualTo(reply.get("id").intValue() + 1);
+			ids.add(reply.get("id").intValue());
+		}
+		assertThat(ids).isEqualTo(sent);
+	}
+
+	@Test
+	void blockingHandlerDoesNotDelayOtherConnections() {
+		try (TestClient other = TestClient.connect(this.port)) {
+			this.client.send("sleep", 2000);
+			long start = System.nanoTime();
+			other.send("shout", "quick");
+			assertThat(other.next().get("message").stringValue()).isEqualTo("QUICK");
+			assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1500);
+			assertThat(this.client.next().get("message").stringValue()).isEqualTo("slept 2000");
+		}
+	}
+
+}
