@@ -1,0 +1,132 @@
+package dev.ambiorix.spring.endpoint;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.event.ClientConnectedEvent;
+import dev.ambiorix.spring.event.ClientDisconnectedEvent;
+import dev.ambiorix.spring.support.TestApplication;
+import dev.ambiorix.spring.support.TestApplication.ConnectionEvents;
+import dev.ambiorix.spring.support.TestClient;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The endpoint at {@code /}: who may connect, what a plain GET gets, and the connection
+ * lifecycle.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+class EndpointTest {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WebSocketClients clients;
+
+	@Autowired
+	ConnectionEvents events;
+
+	@Test
+	void plainGetOfTheRootReachesTheApplicationPage() throws Exception {
+		HttpResponse<String> page = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("the application's own page");
+	}
+
+	@Test
+	void clientScriptIsServedWhereAmbiorixDocumentsIt() throws Exception {
+		HttpResponse<String> script = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/static/ambiorix.js")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(script.statusCode()).isEqualTo(200);
+		assertThat(script.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).contains("javascript"));
+		assertThat(script.body()).contains("Ambiorix.send");
+	}
+
+	@Test
+	void clientWithoutOriginHeaderIsAccepted() {
+		try (TestClient client = TestClient.connect(this.port)) {
+			client.send("shout", "no origin");
+			assertThat(client.next().get("message").stringValue()).isEqualTo("NO ORIGIN");
+		}
+	}
+
+	@Test
+	void sameOriginIsAccepted() {
+		try (TestClient client = TestClient.connect(this.port, "/",
+				Map.of("Origin", "http://127.0.0.1:" + this.port))) {
+			client.send("shout", "same origin");
+			assertThat(client.next().get("message").stringValue()).isEqualTo("SAME ORIGIN");
+		}
+	}
+
+	@Test
+	void foreignOriginGets403() {
+		assertThatExceptionOfType(CompletionException.class)
+			.isThrownBy(() -> TestClient.connect(this.port, "/", Map.of("Origin", "https://evil.example")))
+			.havingCause()
+			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(403));
+	}
+
+	@Test
+	void upgradeOnAnotherPathIsNotAccepted() {
+		assertThatExceptionOfType(CompletionException.class)
+			.isThrownBy(() -> TestClient.connect(this.port, "/elsewhere", Map.of()))
+			.havingCause()
+			.isInstanceOf(WebSocketHandshakeException.class);
+	}
+
+	@Test
+	void closedClientLeavesTheRegistryAndEventsAreFired() {
+		TestClient client = TestClient.connect(this.port);
+		client.send("whoami", null);
+		String id = client.next().get("message").get("id").stringValue();
+		assertThat(this.clients.find(id)).isPresent();
+		assertThat(this.events.connected).extracting(ClientConnectedEvent::client)
+			.anySatisfy((connected) -> assertThat(connected.id()).isEqualTo(id));
+		int before = this.clients.count();
+		client.close();
+		await().atMost(Duration.ofSeconds(2)).until(() -> this.clients.find(id).isEmpty());
+		assertThat(this.clients.count()).isEqualTo(before - 1);
+		ClientDisconnectedEvent disconnected = await().atMost(Duration.ofSeconds(2))
+			.until(() -> this.events.disconnected.stream()
+				.filter((event) -> event.client().id().equals(id))
+				.findFirst()
+				.orElse(null), (event) -> event != null);
+		assertThat(disconnected.status().getCode()).isEqualTo(1000);
+		assertThat(disconnected.client().isOpen()).isFalse();
+	}
+
+	@Test
+	void serverSideCloseReachesTheClient() throws Exception {
+		try (TestClient client = TestClient.connect(this.port)) {
+			client.send("whoami", null);
+			String id = client.next().get("message").get("id").stringValue();
+			this.clients.find(id).orElseThrow().send("bye", "see you");
+			this.clients.find(id).orElseThrow().close();
+			assertThat(client.next().get("name").stringValue()).isEqualTo("bye");
+			assertThat(client.closeCode().get()).isEqualTo(1000);
+		}
+	}
+
+}
