@@ -108,11 +108,7 @@ class EndpointTest {
 		client.close();
 		await().atMost(Duration.ofSeconds(2)).until(() -> this.clients.find(id).isEmpty());
 		assertThat(this.clients.count()).isEqualTo(before - 1);
-		ClientDisconnectedEvent disconnected = await().atMost(Duration.ofSeconds(2))
-			.until(() -> this.events.disconnected.stream()
-				.filter((event) -> event.client().id().equals(id))
-				.findFirst()
-				.orElse(null), (event) -> event != null);
+		ClientDisconnectedEvent disconnected = this.events.awaitDisconnected(id);
 		assertThat(disconnected.status().getCode()).isEqualTo(1000);
 		assertThat(disconnected.client().isOpen()).isFalse();
 	}

@@ -53,11 +53,7 @@ class SlowClientTest {
 				await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.find(stuckId).isEmpty());
 				assertThat(healthy.isOpen()).isTrue();
 				assertThat(this.clients.count()).isEqualTo(1);
-				ClientDisconnectedEvent gone = await().atMost(Duration.ofSeconds(10))
-					.until(() -> this.events.disconnected.stream()
-						.filter((event) -> event.client().id().equals(stuckId))
-						.findFirst()
-						.orElse(null), (event) -> event != null);
+				ClientDisconnectedEvent gone = this.events.awaitDisconnected(stuckId);
 				assertThat(gone.status().getCode()).isEqualTo(1008);
 				assertThat(gone.status().getReason()).contains("not reading");
 			}

@@ -1,9 +1,11 @@
 package dev.ambiorix.spring.support;
 
 import java.security.Principal;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +18,7 @@ import dev.ambiorix.spring.event.ClientDisconnectedEvent;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -158,6 +161,20 @@ public class TestApplication {
 		@EventListener
 		void on(ClientDisconnectedEvent event) {
 			this.disconnected.add(event);
+		}
+
+		/**
+		 * Wait for the disconnect event of one client.
+		 * @param id the client id
+		 * @return the event
+		 */
+		public ClientDisconnectedEvent awaitDisconnected(String id) {
+			return Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> this.disconnected.stream()
+					.filter((event) -> event.client().id().equals(id))
+					.findFirst()
+					.orElse(null), Objects::nonNull);
 		}
 
 	}
