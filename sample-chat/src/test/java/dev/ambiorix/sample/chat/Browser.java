@@ -1,0 +1,131 @@
+package dev.ambiorix.sample.chat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * A real headless Chromium (Debian's {@code chromium} and {@code chromium-driver})
+ * showing one page.
+ */
+final class Browser implements AutoCloseable {
+
+	private static final String CHROMIUM = "/usr/bin/chromium";
+
+	private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+	private final Path profile;
+
+	private final ChromeDriver driver;
+
+	Browser() {
+		try {
+			this.profile = Files.createTempDirectory("chromium-profile");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM);
+		// The machine's network is closed: keep Chromium from calling home.
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+				"--disable-sync", "--window-size=760,560", "--user-data-dir=" + this.profile);
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+			.usingAnyFreePort()
+			.build();
+		this.driver = new ChromeDriver(service, options);
+	}
+
+	Browser open(String url) {
+		this.driver.get(url);
+		return this;
+	}
+
+	/** Join the chat under a nickname and wait until the server has answered. */
+	Browser join(String nickname) {
+		waitFor("connected", () -> "open".equals(status()));
+		type("nickname", nickname);
+		this.driver.findElement(By.cssSelector("#join-form button")).click();
+		waitFor("joined as " + nickname, () -> online().contains(nickname));
+		return this;
+	}
+
+	Browser say(String text) {
+		type("text", text);
+		this.driver.findElement(By.cssSelector("#say-form button")).click();
+		return this;
+	}
+
+	private void type(String id, String text) {
+		WebElement input = this.driver.findElement(By.id(id));
+		input.clear();
+		input.sendKeys(text);
+	}
+
+	String status() {
+		return this.driver.findElement(By.id("status")).getAttribute("data-state");
+	}
+
+	List<String> online() {
+		return this.driver.findElements(By.cssSelector("#online li")).stream().map(WebElement::getText).toList();
+	}
+
+	List<String> messages() {
+		return this.driver.findElements(By.cssSelector("#messages li")).stream().map(WebElement::getText).toList();
+	}
+
+	/** Posts shown, as "author: text". */
+	@SuppressWarnings("unchecked")
+	List<String> posts() {
+		return (List<String>) ((JavascriptExecutor) this.driver)
+			.executeScript("return Array.from(document.querySelectorAll('#messages li.post'), (li) =>"
+					+ " li.querySelector('strong').textContent + ': ' + li.querySelector('span').textContent);");
+	}
+
+	int count(String cssSelector) {
+		return this.driver.findElements(By.cssSelector(cssSelector)).size();
+	}
+
+	Object script(String asyncScript) {
+		return ((JavascriptExecutor) this.driver).executeAsyncScript(asyncScript);
+	}
+
+	ChromeDriver driver() {
+		return this.driver;
+	}
+
+	byte[] screenshot() {
+		return this.driver.getScreenshotAs(OutputType.BYTES);
+	}
+
+	void waitFor(String what, java.util.function.BooleanSupplier condition) {
+		new WebDriverWait(this.driver, Duration.ofSeconds(15)).withMessage(what)
+			.until((driver) -> condition.getAsBoolean());
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.driver.quit();
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(this.profile.toFile());
+		}
+	}
+
+}
