@@ -63,6 +63,15 @@ class EndpointTest {
 	}
 
 	@Test
+	void typeScriptDeclarationsAreServedBesideTheScript() throws Exception {
+		HttpResponse<String> declarations = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/static/ambiorix.d.ts")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(declarations.statusCode()).isEqualTo(200);
+		assertThat(declarations.body()).contains("declare class Ambiorix").contains("static request<T = unknown>");
+	}
+
+	@Test
 	void clientWithoutOriginHeaderIsAccepted() {
 		try (TestClient client = TestClient.connect(this.port)) {
 			client.send("shout", "no origin");
