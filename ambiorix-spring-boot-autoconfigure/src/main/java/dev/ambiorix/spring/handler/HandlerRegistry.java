@@ -22,9 +22,10 @@ public final class HandlerRegistry {
 	public void register(ReceiveHandler handler) {
 		ReceiveHandler existing = this.byName.putIfAbsent(handler.name(), handler);
 		if (existing != null) {
-			throw new ReceiveHandlerDefinitionException("Two @Receive(\"" + handler.name() + "\") handlers: "
-					+ existing.description() + " and " + handler.description()
-					+ ". Each envelope name needs exactly one handler; rename or remove one of them.");
+			throw new ReceiveHandlerDefinitionException(
+					"Two @Receive(\"" + handler.name() + "\") handlers: " + existing.description() + " and "
+							+ handler.description() + ".",
+					"Each envelope name needs exactly one handler: rename or remove one of them.");
 		}
 	}
 

@@ -7,12 +7,24 @@ import org.springframework.beans.factory.BeanInitializationException;
  */
 public class ReceiveHandlerDefinitionException extends BeanInitializationException {
 
+	private final String action;
+
 	/**
 	 * Create the exception.
 	 * @param message what is wrong, naming the method or methods
+	 * @param action what to do about it
 	 */
-	public ReceiveHandlerDefinitionException(String message) {
+	public ReceiveHandlerDefinitionException(String message, String action) {
 		super(message);
+		this.action = action;
+	}
+
+	/**
+	 * Return what to do about it, for the startup failure report.
+	 * @return the suggested action
+	 */
+	public String getAction() {
+		return this.action;
 	}
 
 }

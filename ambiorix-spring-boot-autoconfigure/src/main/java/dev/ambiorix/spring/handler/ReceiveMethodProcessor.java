@@ -85,8 +85,11 @@ public final class ReceiveMethodProcessor implements SmartInitializingSingleton,
 			String name = receive.value();
 			String problem = EnvelopeNames.problem(name);
 			if (problem != null) {
-				throw new ReceiveHandlerDefinitionException("@Receive(\"" + name + "\") on "
-						+ ReceiveHandler.describe(method) + " has an invalid name: " + problem + ".");
+				throw new ReceiveHandlerDefinitionException(
+						"@Receive(\"" + name + "\") on " + ReceiveHandler.describe(method) + " has an invalid name: "
+								+ problem + ".",
+						"Use a non-empty name of at most " + EnvelopeNames.MAX_LENGTH
+								+ " characters that does not start with '" + EnvelopeNames.RESERVED_PREFIX + "'.");
 			}
 			Method invocable = AopUtils.selectInvocableMethod(method, (beanType != null) ? beanType : targetType);
 			ReflectionUtils.makeAccessible(invocable);
@@ -103,12 +106,15 @@ public final class ReceiveMethodProcessor implements SmartInitializingSingleton,
 			ArgumentResolver resolver = contextResolver(parameter.getParameterType());
 			if (resolver == null) {
 				if (payloadIndex >= 0) {
-					throw new ReceiveHandlerDefinitionException("@Receive(\"" + name + "\") on "
-							+ ReceiveHandler.describe(method) + ": parameter " + (i + 1) + " ("
-							+ parameter.getParameterType().getSimpleName()
-							+ ") cannot be resolved. Parameters are WebSocketClient, WebSocketClients, Principal, "
-							+ "WebSocketSession and at most one message parameter, and parameter " + (payloadIndex + 1)
-							+ " already receives the message.");
+					throw new ReceiveHandlerDefinitionException(
+							"@Receive(\"" + name + "\") on " + ReceiveHandler.describe(method) + ": parameter "
+									+ (i + 1) + " (" + parameter
+										.getParameterType()
+										.getSimpleName()
+									+ ") cannot be resolved. Parameters are WebSocketClient, WebSocketClients, Principal, "
+									+ "WebSocketSession and at most one message parameter, and parameter "
+									+ (payloadIndex + 1) + " already receives the message.",
+							"Receive one message parameter, a record or a Map if the message has several fields.");
 				}
 				payloadIndex = i;
 				resolver = this.payloads.resolverFor(parameter);
