@@ -1,7 +1,5 @@
 package dev.ambiorix.spring.endpoint;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.ambiorix.spring.protocol.ErrorCode;
@@ -15,11 +13,11 @@ public final class InboundCounters {
 
 	private final LongAdder ignored = new LongAdder();
 
-	private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
+	private final LongAdder[] errors = new LongAdder[ErrorCode.values().length];
 
 	InboundCounters() {
-		for (ErrorCode code : ErrorCode.values()) {
-			this.errors.put(code, new LongAdder());
+		for (int i = 0; i < this.errors.length; i++) {
+			this.errors[i] = new LongAdder();
 		}
 	}
 
@@ -32,7 +30,7 @@ public final class InboundCounters {
 	}
 
 	void countError(ErrorCode code) {
-		this.errors.get(code).increment();
+		this.errors[code.ordinal()].increment();
 	}
 
 	/**
@@ -57,7 +55,7 @@ public final class InboundCounters {
 	 * @return the count
 	 */
 	public long errors(ErrorCode code) {
-		return this.errors.get(code).sum();
+		return this.errors[code.ordinal()].sum();
 	}
 
 }

@@ -66,7 +66,7 @@ public final class EnvelopeDispatcher {
 			result = handler.invoke(new InvocationContext(client, this.clients, envelope));
 		}
 		catch (InvalidMessageException ex) {
-			sendError(client, ProtocolError.about(ErrorCode.INVALID_MESSAGE, ex.getMessage(), envelope));
+			sendError(client, ProtocolError.about(ErrorCode.INVALID_MESSAGE, ex.getDetail(), envelope));
 			return;
 		}
 		catch (Throwable ex) {
@@ -115,11 +115,12 @@ public final class EnvelopeDispatcher {
 
 	private void handlerFailed(ClientConnection client, Envelope envelope, ReceiveHandler handler, Throwable ex) {
 		if (ex instanceof InvalidMessageException invalid) {
-			sendError(client, ProtocolError.about(ErrorCode.INVALID_MESSAGE, invalid.getMessage(), envelope));
+			sendError(client, ProtocolError.about(ErrorCode.INVALID_MESSAGE, invalid.getDetail(), envelope));
 			return;
 		}
 		logger.error(LogMessage.format("%s failed for client %s", handler, client.id()), ex);
-		String detail = (this.includeExceptionMessage && ex.getMessage() != null) ? ex.getMessage() : HANDLER_FAILED;
+		String message = ex.getMessage();
+		String detail = (this.includeExceptionMessage && message != null) ? message : HANDLER_FAILED;
 		sendError(client, ProtocolError.about(ErrorCode.HANDLER_ERROR, detail, envelope));
 	}
 

@@ -6,12 +6,23 @@ package dev.ambiorix.spring.handler;
  */
 public class InvalidMessageException extends RuntimeException {
 
+	private final String detail;
+
 	/**
 	 * Create the exception.
 	 * @param detail what is wrong, naming the field path
 	 */
 	public InvalidMessageException(String detail) {
 		super(detail, null, false, false);
+		this.detail = detail;
+	}
+
+	/**
+	 * Return what is wrong, for the client.
+	 * @return the detail
+	 */
+	public String getDetail() {
+		return this.detail;
 	}
 
 }

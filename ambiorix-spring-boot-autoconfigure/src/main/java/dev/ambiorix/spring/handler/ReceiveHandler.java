@@ -45,7 +45,7 @@ public final class ReceiveHandler {
 	 * @throws Throwable what the method threw
 	 */
 	public @Nullable Object invoke(InvocationContext context) throws Throwable {
-		Object[] args = new Object[this.resolvers.length];
+		@Nullable Object[] args = new @Nullable Object[this.resolvers.length];
 		for (int i = 0; i < args.length; i++) {
 			args[i] = this.resolvers[i].resolve(context);
 		}

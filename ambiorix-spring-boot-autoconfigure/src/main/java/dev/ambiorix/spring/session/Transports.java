@@ -39,13 +39,14 @@ final class Transports {
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
 	static Transport forSession(WebSocketSession session, OutboundLimits limits, Executor blockingSendExecutor) {
-		if (JAKARTA_PRESENT && session instanceof StandardWebSocketSession standard) {
-			Session nativeSession = standard.getNativeSession(Session.class);
+		Session nativeSession = (JAKARTA_PRESENT && session instanceof StandardWebSocketSession standard)
+				? standard.getNativeSession(Session.class) : null;
+		if (nativeSession != null) {
 			// A ping or close frame to a client that stopped reading must not hold a
 			// thread for long.
 			nativeSession.getUserProperties()
 				.put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(limits.sendTimeLimit().toMillis(), 1000L));
-			return new JakartaAsyncTransport(standard, nativeSession);
+			return new JakartaAsyncTransport(session, nativeSession);
 		}
 		return new BlockingTransport(session, blockingSendExecutor);
 	}
