@@ -77,7 +77,12 @@ class HostileInputTest {
 				2, TimeUnit.MILLISECONDS);
 		List<DynamicTest> tests = new ArrayList<>();
 		for (HostileFrame frame : corpus()) {
-			tests.add(DynamicTest.dynamicTest(frame.label() + " -> " + frame.outcome(), () -> frame.check().run()));
+			tests.add(DynamicTest.dynamicTest(frame.label() + " -> " + frame.outcome(), () -> {
+				int before = this.broadcasts.get();
+				frame.check().run();
+				// However fast the frame was handled, the stream ran around it.
+				await().atMost(Duration.ofSeconds(5)).until(() -> this.broadcasts.get() >= before + 2);
+			}));
 		}
 		tests.add(DynamicTest.dynamicTest("the bystander received every broadcast, in order",
 				() -> assertBystanderReceivedEveryBroadcast(bystander)));
@@ -210,10 +215,11 @@ class HostileInputTest {
 	}
 
 	private void assertBystanderReceivedEveryBroadcast(TestClient bystander) {
-		this.broadcaster.shutdownNow();
+		// Not shutdownNow(): an interrupt must not cut a broadcast short.
+		this.broadcaster.shutdown();
 		await().atMost(Duration.ofSeconds(5)).until(this.broadcaster::isTerminated);
 		int sent = this.broadcasts.get();
-		assertThat(sent).as("broadcasts sent during the corpus").isGreaterThan(100);
+
 		for (int i = 0; i < sent; i++) {
 			JsonNode tick = bystander.next();
 			assertThat(tick.get("name").stringValue()).isEqualTo("tick");
