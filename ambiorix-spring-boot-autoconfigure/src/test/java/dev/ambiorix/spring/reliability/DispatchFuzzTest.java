@@ -33,12 +33,12 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -200,9 +200,10 @@ class DispatchFuzzTest {
 	}
 
 	/**
-	 * An application whose handlers take one parameter type each.
+	 * An application whose handlers take one parameter type each. Not a
+	 * {@code @SpringBootConfiguration}, which tests that look for one would also find.
 	 */
-	@SpringBootConfiguration
+	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class FuzzApplication {
 
