@@ -67,7 +67,9 @@ class ChurnTest {
 						+ "heap %d KiB after the first round, %d KiB at the end%n",
 				CLIENTS * ROUNDS, ROUNDS, baselineThreads, finalThreads, peakThreads, baselineHeap / 1024,
 				finalHeap / 1024);
-		assertThat(finalThreads).as("threads").isLessThanOrEqualTo(baselineThreads + 10);
+		// Other cached test contexts' pools move a few threads either way; a leak of one
+		// thread per round (19) or per connection is still well past this bound.
+		assertThat(finalThreads).as("threads").isLessThanOrEqualTo(baselineThreads + 15);
 		assertThat(finalHeap).as("heap in bytes").isLessThan(baselineHeap + 16 * 1024 * 1024);
 	}
 
