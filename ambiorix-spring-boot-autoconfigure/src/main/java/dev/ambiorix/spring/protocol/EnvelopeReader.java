@@ -12,7 +12,10 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
+import tools.jackson.databind.node.NumericNode;
+import tools.jackson.databind.node.ValueNode;
 
 /**
  * Reads one client text frame into an {@link InboundFrame}, classifying every way it can
@@ -42,7 +45,10 @@ public final class EnvelopeReader {
 			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 			.build();
 		// We check for trailing data ourselves, after the envelope's own parse.
-		this.strictMapper = JsonMapper.builder(factory).disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+		this.strictMapper = JsonMapper.builder(factory)
+			.nodeFactory(new FiniteNumberNodeFactory())
+			.disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			.build();
 	}
 
 	/**
@@ -136,6 +142,42 @@ public final class EnvelopeReader {
 			return new ProtocolError(ErrorCode.INVALID_ENVELOPE, problem, echoed, id);
 		}
 		return new Envelope(nameText, (message != null) ? message : NullNode.getInstance(), id);
+	}
+
+	/**
+	 * Refuses numbers beyond the range of a double, such as {@code 1e999999999}: read as
+	 * infinity, they would reach handlers as a value the client never sent, and go back
+	 * out as the string {@code "Infinity"}.
+	 */
+	private static final class FiniteNumberNodeFactory extends JsonNodeFactory {
+
+		@Override
+		public NumericNode numberNode(double value) {
+			return super.numberNode(requireFinite(value));
+		}
+
+		@Override
+		public ValueNode numberNode(@Nullable Double value) {
+			return super.numberNode((value != null) ? requireFinite(value) : null);
+		}
+
+		@Override
+		public NumericNode numberNode(float value) {
+			return super.numberNode((float) requireFinite(value));
+		}
+
+		@Override
+		public ValueNode numberNode(@Nullable Float value) {
+			return super.numberNode((value != null) ? (float) requireFinite(value) : null);
+		}
+
+		private static double requireFinite(double value) {
+			if (!Double.isFinite(value)) {
+				throw new StreamConstraintsException("number is out of the range of a double");
+			}
+			return value;
+		}
+
 	}
 
 	/**

@@ -85,9 +85,14 @@ class EnvelopeReaderTest {
 	}
 
 	@Test
-	void hugeExponentIsReadWithoutCostAsAnInfiniteDouble() {
-		Envelope envelope = (Envelope) this.reader.read("{\"name\":\"a\",\"isAmbiorix\":true,\"message\":1e999999999}");
-		assertThat(envelope.message().isNumber()).isTrue();
+	void numberBeyondTheRangeOfADoubleIsInvalidJson() {
+		ProtocolError error = error("{\"name\":\"a\",\"isAmbiorix\":true,\"message\":[1e999999999]}");
+		assertThat(error.code()).isEqualTo(ErrorCode.INVALID_JSON);
+		assertThat(error.detail()).contains("out of the range of a double");
+		assertThat(error("{\"name\":\"a\",\"isAmbiorix\":true,\"id\":-1e400}").code())
+			.isEqualTo(ErrorCode.INVALID_JSON);
+		assertThat(this.reader.read("{\"name\":\"a\",\"isAmbiorix\":true,\"message\":1.7976931348623157e308}"))
+			.isInstanceOf(Envelope.class);
 	}
 
 	@Test
