@@ -25,7 +25,7 @@ const mode = quick ? 'quick' : 'full';
 // Durations: --quick stays under two minutes on two cores; full mode under fifteen.
 const plan = quick
   ? { rounds: 3, echoMs: 600, fanoutMs: 700, idleConnections: 2000, stuck: { durationMs: 1000, waitMs: 1500 }, warmupScale: 0.5 }
-  : { rounds: 3, echoMs: 3000, fanoutMs: 3000, idleConnections: 10000, stuck: { durationMs: 3000, waitMs: 25000 }, warmupScale: 0.5 };
+  : { rounds: 3, echoMs: 3000, fanoutMs: 3000, idleConnections: 10000, stuck: { durationMs: 3000, waitMs: 25000 }, warmupScale: 1 };
 if (option('--rounds')) plan.rounds = Number(option('--rounds'));
 const only = option('--only') ? option('--only').split(',') : null;
 
@@ -388,15 +388,17 @@ async function main() {
       log(`started ${name} on port ${servers[name].port} (pid ${servers[name].pid})`);
     }
     const rounds = [];
+    // Scenario by scenario, the servers one after another in an order that rotates each
+    // round, so that the three measurements of a scenario are close in time and drifting
+    // background load on a shared machine touches them alike.
     for (let round = 0; round <= plan.rounds; round++) {
       const warmup = round === 0;
       const order = serverNames.map((_, i) => serverNames[(i + round) % serverNames.length]);
-      const results = {};
-      for (const name of order) {
-        results[name] = {};
-        for (const scenario of SCENARIOS) {
-          // The warm-up compiles the hot paths; idle and stuck measure no hot path.
-          if (warmup && (scenario.kind === 'idle' || scenario.kind === 'stuck')) continue;
+      const results = Object.fromEntries(order.map((name) => [name, {}]));
+      for (const scenario of SCENARIOS) {
+        // The warm-up compiles the hot paths; idle and stuck measure no hot path.
+        if (warmup && (scenario.kind === 'idle' || scenario.kind === 'stuck')) continue;
+        for (const name of order) {
           try {
             results[name][scenario.id] = await runScenario(servers[name], scenario, warmup ? plan.warmupScale : 1);
           } catch (error) {
