@@ -52,9 +52,13 @@ const SPRING_ARGS = (port) => [
 const SERVERS = {
   starter: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
   floor: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/floor/target/bench-server-floor.jar'), ...SPRING_ARGS(port)]],
+  // Investigation only (--servers starter,starter-jetty,...): the same starter server on Jetty.
+  'starter-jetty': (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-jetty/target/bench-server-starter-jetty.jar'), ...SPRING_ARGS(port)]],
+  // Investigation only: a starter server jar built from another commit, for before/after runs.
+  'starter-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_BEFORE_JAR || path.join(root, 'results/starter-before.jar'), ...SPRING_ARGS(port)]],
   node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
 };
-const serverNames = option('--servers') ? option('--servers').split(',') : Object.keys(SERVERS);
+const serverNames = option('--servers') ? option('--servers').split(',') : ['starter', 'floor', 'node'];
 
 const outDir = path.join(root, 'results', quick ? 'quick' : '');
 const logDir = path.join(outDir, 'logs');
