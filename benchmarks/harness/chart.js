@@ -126,7 +126,7 @@ function drawChart(output) {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="70" y="28" font-size="20" font-weight="700" ${FONT}>ambiorix-spring-boot benchmarks (${escape(mode)} mode)</text>`,
-    `<text x="70" y="48" font-size="12" fill="#555" ${FONT}>${escape(`${machine.date.slice(0, 10)} · ${machine.cpu} · medians of ${output.plan.rounds} interleaved rounds`)}</text>`,
+    `<text x="70" y="48" font-size="12" fill="#555" ${FONT}>${escape(`${machine.date.slice(0, 10)} · ${machine.cpu} · medians of ${output.roundsCompleted} interleaved rounds`)}</text>`,
     ...panels,
     ...legend,
     '</svg>',

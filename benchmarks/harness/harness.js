@@ -4,7 +4,7 @@
 // after a warm-up round, reading CPU time from /proc around each measured window. Writes
 // medians and ratios to results/ and draws the chart.
 //
-//   node harness/harness.js [--quick] [--rounds N] [--only scenario,scenario] [--servers a,b]
+//   node harness/harness.js [--quick] [--rounds N] [--only scenario,scenario] [--servers a,b] [--out NAME]
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -24,8 +24,8 @@ const mode = quick ? 'quick' : 'full';
 
 // Durations: --quick stays under two minutes on two cores; full mode under fifteen.
 const plan = quick
-  ? { rounds: 3, echoMs: 600, fanoutMs: 700, idleConnections: 2000, stuck: { durationMs: 1000, waitMs: 1500 }, warmupScale: 0.5 }
-  : { rounds: 3, echoMs: 3000, fanoutMs: 3000, idleConnections: 10000, stuck: { durationMs: 3000, waitMs: 25000 }, warmupScale: 1 };
+  ? { rounds: 3, echoMs: 600, fanoutMs: 700, idleConnections: 2000, stuck: { durationMs: 1000, waitMs: 1500 }, warmupScale: 0.5, budgetSeconds: 110 }
+  : { rounds: 3, echoMs: 3000, fanoutMs: 3000, idleConnections: 10000, stuck: { durationMs: 3000, waitMs: 25000 }, warmupScale: 1, budgetSeconds: 870 };
 if (option('--rounds')) plan.rounds = Number(option('--rounds'));
 const only = option('--only') ? option('--only').split(',') : null;
 
@@ -60,7 +60,8 @@ const SERVERS = {
 };
 const serverNames = option('--servers') ? option('--servers').split(',') : ['starter', 'floor', 'node'];
 
-const outDir = path.join(root, 'results', quick ? 'quick' : '');
+// --out NAME writes to results/NAME/ (investigations); quick runs to results/quick/.
+const outDir = path.join(root, 'results', option('--out') || (quick ? 'quick' : ''));
 const logDir = path.join(outDir, 'logs');
 fs.mkdirSync(logDir, { recursive: true });
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
@@ -342,27 +343,30 @@ function ratio(a, b) {
   return `${(a / b).toFixed(2)}×`;
 }
 
-function markdown(info, medians) {
+function markdown(info, medians, roundsCompleted) {
   const lines = [];
   lines.push(`# Benchmark results (${mode} mode)`);
   lines.push('');
   lines.push(`${info.date} · ${info.cpu} · ${info.memoryGiB} GiB · Linux ${info.kernel} · ${info.java} · Node ${info.node} · ws ${info.ws}`);
-  lines.push(`Medians of ${plan.rounds} interleaved rounds after a warm-up round; ratios are starter ÷ floor and starter ÷ Node.`);
+  lines.push(`Medians of ${roundsCompleted} interleaved rounds after a warm-up round; ratios are of medians (for times and CPU, below 1 is better).`);
   lines.push('Other work may have run on the machine at the same time; ratios measured side by side in one run are what matter.');
   lines.push('');
+  const ratios = [
+    ['starter', 'floor', 'starter ÷ floor'],
+    ['starter', 'node', 'starter ÷ node'],
+    ['starter', 'starter-before', 'starter ÷ before'],
+    ['starter-jetty', 'starter', 'Jetty ÷ Tomcat'],
+  ].filter(([a, b]) => serverNames.includes(a) && serverNames.includes(b));
   for (const scenario of SCENARIOS) {
-    const header = ['metric', ...serverNames];
-    const hasRatios = serverNames.includes('starter');
-    if (hasRatios && serverNames.includes('floor')) header.push('starter ÷ floor');
-    if (hasRatios && serverNames.includes('node')) header.push('starter ÷ node');
+    const header = ['metric', ...serverNames, ...ratios.map(([, , label]) => label)];
     lines.push(`## ${scenario.id}`);
     lines.push('');
     lines.push(`| ${header.join(' | ')} |`);
     lines.push(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+    const m = medians[scenario.id];
     for (const [key, label, , digits] of METRICS[scenario.kind]) {
-      const row = [label, ...serverNames.map((s) => format(medians[scenario.id][s][key], digits) + (scenario.kind === 'stuck' && key === 'worstDeliveryMs' && medians[scenario.id][s].censored ? ' (≥, censored)' : ''))];
-      if (hasRatios && serverNames.includes('floor')) row.push(ratio(medians[scenario.id].starter[key], medians[scenario.id].floor[key]));
-      if (hasRatios && serverNames.includes('node')) row.push(ratio(medians[scenario.id].starter[key], medians[scenario.id].node[key]));
+      const row = [label, ...serverNames.map((s) => format(m[s][key], digits) + (scenario.kind === 'stuck' && key === 'worstDeliveryMs' && m[s].censored ? ' (≥, censored)' : ''))];
+      for (const [a, b] of ratios) row.push(ratio(m[a][key], m[b][key]));
       lines.push(`| ${row.join(' | ')} |`);
     }
     const errors = serverNames.flatMap((s) => (medians[scenario.id][s].errors || []).map((e) => `${s}: ${e}`));
@@ -392,10 +396,25 @@ async function main() {
       log(`started ${name} on port ${servers[name].port} (pid ${servers[name].pid})`);
     }
     const rounds = [];
+    const write = () => {
+      const medians = summarise(rounds);
+      const output = { mode, plan, machine: info, servers: serverNames, scenarios: SCENARIOS, medians, rounds, roundsCompleted: rounds.length, durationSeconds: (Date.now() - startedAt) / 1000 };
+      fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(output, null, 2) + '\n');
+      fs.writeFileSync(path.join(outDir, 'results.md'), markdown(info, medians, rounds.length) + '\n');
+      fs.writeFileSync(path.join(outDir, 'chart.svg'), drawChart(output));
+      return medians;
+    };
     // Scenario by scenario, the servers one after another in an order that rotates each
     // round, so that the three measurements of a scenario are close in time and drifting
     // background load on a shared machine touches them alike.
+    let lastRoundSeconds = 0;
     for (let round = 0; round <= plan.rounds; round++) {
+      const elapsed = (Date.now() - startedAt) / 1000;
+      if (round > 1 && elapsed + lastRoundSeconds > plan.budgetSeconds) {
+        log(`stopping after ${rounds.length} rounds: another would exceed the ${plan.budgetSeconds} s budget`);
+        break;
+      }
+      const roundStarted = Date.now();
       const warmup = round === 0;
       const order = serverNames.map((_, i) => serverNames[(i + round) % serverNames.length]);
       const results = Object.fromEntries(order.map((name) => [name, {}]));
@@ -412,15 +431,16 @@ async function main() {
           await sleep(300);
         }
       }
-      if (!warmup) rounds.push(results);
+      if (!warmup) {
+        rounds.push(results);
+        // Written after every round, so that a run cut short still leaves its numbers.
+        write();
+        lastRoundSeconds = (Date.now() - roundStarted) / 1000;
+      }
     }
-    const medians = summarise(rounds);
-    const output = { mode, plan, machine: info, servers: serverNames, scenarios: SCENARIOS, medians, rounds, durationSeconds: (Date.now() - startedAt) / 1000 };
-    fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(output, null, 2) + '\n');
-    fs.writeFileSync(path.join(outDir, 'results.md'), markdown(info, medians) + '\n');
-    fs.writeFileSync(path.join(outDir, 'chart.svg'), drawChart(output));
+    const medians = write();
     log(`wrote ${path.relative(process.cwd(), outDir) || '.'}/results.{json,md} and chart.svg`);
-    console.log('\n' + markdown(info, medians));
+    console.log('\n' + markdown(info, medians, rounds.length));
   } finally {
     for (const server of Object.values(servers)) server.child.kill('SIGKILL');
   }
