@@ -10,8 +10,8 @@
 // Node's `ws` client, because one event loop caps the generator at one of the machine's
 // two cores (the server keeps the other), it holds 10,000 idle connections in little
 // memory, and the same client code drives all three servers.
-const net = require('node:net');
-const crypto = require('node:crypto');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
 const { performance } = require('node:perf_hooks');
 const WebSocket = require('ws');
 
@@ -66,30 +66,19 @@ async function connectMany(count, onMessage, parallel = 200) {
   return { clients, failed };
 }
 
-/** A client that completes the handshake by hand and then never reads again. */
+/**
+ * A client that completes the handshake and then never reads again, with a 4 KB receive
+ * buffer: a small Java program, since Node cannot set SO_RCVBUF.
+ */
 function connectStuckReader() {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port: config.port, localAddress: sourceAddress() });
-    const key = crypto.randomBytes(16).toString('base64');
-    socket.once('error', reject);
-    socket.once('connect', () => {
-      socket.write(
-        'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`
-      );
+    const child = spawn('java', [path.join(__dirname, 'StuckReader.java'), String(config.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('READY')) resolve(child);
     });
-    let head = '';
-    const onData = (chunk) => {
-      head += chunk.toString('latin1');
-      if (head.includes('\r\n\r\n')) {
-        socket.off('data', onData);
-        if (!head.startsWith('HTTP/1.1 101')) return reject(new Error(head.split('\r\n')[0]));
-        // From here on the kernel's receive buffer fills and is never drained.
-        socket.pause();
-        resolve(socket);
-      }
-    };
-    socket.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`stuck reader exited with ${code}`)));
   });
 }
 
@@ -266,17 +255,20 @@ async function idle() {
 // One stuck reader and `healthy` clients: a healthy client broadcasts `rate` frames a
 // second for `durationMs`; the worst time any healthy client waits for any of them.
 async function stuck() {
-  const padding = 'x'.repeat(config.padding ?? 8192);
+  const padding = 'x'.repeat(config.padding ?? 1024);
   const healthy = config.healthy;
   const sentAt = new Map();
   const remaining = new Map();
   const lateness = [];
+  const worstByMessage = [];
   let nextK = 0;
   const { clients, failed } = await connectMany(healthy, (ws, data) => {
     const k = sequenceOf(data);
     const left = remaining.get(k);
     if (left === undefined) return;
-    lateness.push(performance.now() - sentAt.get(k));
+    const late = performance.now() - sentAt.get(k);
+    lateness.push(late);
+    worstByMessage[k] = Math.max(worstByMessage[k] || 0, late);
     if (left > 1) remaining.set(k, left - 1);
     else remaining.delete(k);
   });
@@ -304,8 +296,8 @@ async function stuck() {
   const summary = summarise(lateness);
   const worstMs = undelivered > 0 ? Math.max(summary.max ?? 0, censoredAtMs) : summary.max;
   send('END');
-  send(`RESULT ${JSON.stringify({ messages: total, deliveries: lateness.length, undelivered, worstMs, censored: undelivered > 0, latenessMs: summary })}`);
-  stuckReader.destroy();
+  send(`RESULT ${JSON.stringify({ messages: total, deliveries: lateness.length, undelivered, worstMs, censored: undelivered > 0, latenessMs: summary, slowestMessages: worstByMessage.map((ms, k) => [k, Math.round(ms)]).sort((a, b) => b[1] - a[1]).slice(0, 5) })}`);
+  stuckReader.kill('SIGKILL');
   closeAll(clients);
 }
 
