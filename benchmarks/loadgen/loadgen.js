@@ -10,6 +10,7 @@
 // Node's `ws` client, because one event loop caps the generator at one of the machine's
 // two cores (the server keeps the other), it holds 10,000 idle connections in little
 // memory, and the same client code drives all three servers.
+const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { performance } = require('node:perf_hooks');
@@ -72,7 +73,10 @@ async function connectMany(count, onMessage, parallel = 200) {
  */
 function connectStuckReader() {
   return new Promise((resolve, reject) => {
-    const child = spawn('java', [path.join(__dirname, 'StuckReader.java'), String(config.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // The run script compiles it once into target/; the source runs too, a second slower.
+    const compiled = fs.existsSync(path.join(__dirname, 'target', 'StuckReader.class'));
+    const javaArgs = compiled ? ['-cp', path.join(__dirname, 'target'), 'StuckReader'] : [path.join(__dirname, 'StuckReader.java')];
+    const child = spawn('java', ['-Xshare:auto', '-XX:TieredStopAtLevel=1', ...javaArgs, String(config.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
