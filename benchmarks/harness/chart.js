@@ -69,7 +69,8 @@ function panel({ y, title, subtitle, groups, servers, log, target, targetLabel, 
   if (target) {
     const ty = bottom - scale(target);
     parts.push(`<line x1="${left}" x2="${right}" y1="${ty}" y2="${ty}" stroke="#d33" stroke-dasharray="6 4"/>`);
-    parts.push(`<text x="${right}" y="${ty - 4}" font-size="11" text-anchor="end" fill="#d33" ${FONT}>${escape(targetLabel)}</text>`);
+    // Named in the subtitle line, where no bar can cover it.
+    parts.push(`<text x="${right}" y="${y + 36}" font-size="12" text-anchor="end" fill="#d33" ${FONT}>- - - ${escape(targetLabel)}</text>`);
   }
   return { svg: parts.join('\n'), height };
 }
@@ -135,3 +136,9 @@ function drawChart(output) {
 }
 
 module.exports = { drawChart };
+
+// Redraw from saved results: node harness/chart.js results/results.json > results/chart.svg
+if (require.main === module) {
+  const fs = require('node:fs');
+  process.stdout.write(drawChart(JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))));
+}
