@@ -7,8 +7,14 @@ import dev.ambiorix.spring.Receive;
 import dev.ambiorix.spring.WebSocketClients;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,6 +40,26 @@ public class StarterBenchServer {
 		@Receive("chat")
 		void chat(JsonNode message, WebSocketClients clients) {
 			clients.broadcast("chat", message);
+		}
+
+	}
+
+	/**
+	 * Investigation only ({@code --bench.tomcat.socket-buffer=2048}): smaller
+	 * per-connection socket buffers in Tomcat's NIO connector, 8 KB each for reading and
+	 * writing by default. They serve HTTP as well, hence not a default of the starter.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.apache.catalina.connector.Connector")
+	@ConditionalOnProperty("bench.tomcat.socket-buffer")
+	static class TomcatSocketBuffers {
+
+		@Bean
+		TomcatConnectorCustomizer benchSocketBuffers(@Value("${bench.tomcat.socket-buffer}") String size) {
+			return (connector) -> {
+				connector.setProperty("socket.appReadBufSize", size);
+				connector.setProperty("socket.appWriteBufSize", size);
+			};
 		}
 
 	}
