@@ -87,7 +87,11 @@ public final class ClientConnection implements WebSocketClient {
 
 	private void terminated(CloseStatus status) {
 		this.clients.remove(this);
-		this.closer.execute(() -> this.transport.close(status));
+		// A client that has already gone needs no close: when thousands leave at once,
+		// scheduling one each would start a thread each.
+		if (this.session.isOpen()) {
+			this.closer.execute(() -> this.transport.close(status));
+		}
 	}
 
 	@Override

@@ -1,29 +1,74 @@
 package dev.ambiorix.spring.session;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Delivers frames to the clients of this node. Each offer only queues, so one slow client
  * does not hold up the loop.
+ * <p>
+ * An offer to an idle client also writes the frame to its socket, so a broadcast to
+ * thousands of clients is thousands of socket writes. Large broadcasts are therefore
+ * split into chunks that the caller and helper threads, one per further core, deliver
+ * together. The caller returns once every chunk is queued, so consecutive broadcasts from
+ * one thread still reach each client in order.
  */
-public final class LocalFrameDelivery implements FrameDelivery {
+public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
+
+	/**
+	 * Broadcasts to fewer clients stay on the caller's thread: a handoff would cost more.
+	 */
+	static final int PARALLEL_THRESHOLD = 512;
+
+	static final int CHUNK_SIZE = 128;
 
 	private final LocalClients clients;
+
+	private final int parallelism;
+
+	private final Object helpersLock = new Object();
+
+	private volatile @Nullable ThreadPoolExecutor helpers;
+
+	/**
+	 * Create a delivery to the given clients that uses every available core for large
+	 * broadcasts.
+	 * @param clients this node's clients
+	 */
+	public LocalFrameDelivery(LocalClients clients) {
+		this(clients, Runtime.getRuntime().availableProcessors());
+	}
 
 	/**
 	 * Create a delivery to the given clients.
 	 * @param clients this node's clients
+	 * @param parallelism how many threads, the caller included, may deliver one large
+	 * broadcast; 1 keeps every broadcast on the caller's thread
 	 */
-	public LocalFrameDelivery(LocalClients clients) {
+	public LocalFrameDelivery(LocalClients clients, int parallelism) {
 		this.clients = clients;
+		this.parallelism = Math.max(1, parallelism);
 	}
 
 	@Override
 	public void toAll(String frame, @Nullable String exceptId) {
+		if (this.parallelism > 1 && this.clients.count() >= PARALLEL_THRESHOLD) {
+			ClientConnection[] targets = this.clients.all().toArray(new ClientConnection[0]);
+			new Broadcast(targets, frame, exceptId).deliver();
+			return;
+		}
 		for (ClientConnection client : this.clients.all()) {
-			if (exceptId == null || !exceptId.equals(client.id())) {
-				client.sendFrame(frame);
-			}
+			offer(client, frame, exceptId);
 		}
 	}
 
@@ -33,6 +78,112 @@ public final class LocalFrameDelivery implements FrameDelivery {
 		if (client != null) {
 			client.sendFrame(frame);
 		}
+	}
+
+	@Override
+	public void destroy() {
+		ThreadPoolExecutor helpers = this.helpers;
+		if (helpers != null) {
+			helpers.shutdown();
+		}
+	}
+
+	private static void offer(ClientConnection client, String frame, @Nullable String exceptId) {
+		if (exceptId == null || !exceptId.equals(client.id())) {
+			client.sendFrame(frame);
+		}
+	}
+
+	private ExecutorService helpers() {
+		ThreadPoolExecutor helpers = this.helpers;
+		if (helpers == null) {
+			synchronized (this.helpersLock) {
+				helpers = this.helpers;
+				if (helpers == null) {
+					CustomizableThreadFactory threads = new CustomizableThreadFactory("ambiorix-fanout-");
+					threads.setDaemon(true);
+					int size = this.parallelism - 1;
+					helpers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+							threads);
+					// Only applications that broadcast to many clients keep these
+					// threads.
+					helpers.allowCoreThreadTimeOut(true);
+					this.helpers = helpers;
+				}
+			}
+		}
+		return helpers;
+	}
+
+	/**
+	 * One large broadcast: chunks taken in turn by whichever thread is free.
+	 */
+	private final class Broadcast implements Runnable {
+
+		private final ClientConnection[] targets;
+
+		private final String frame;
+
+		private final @Nullable String exceptId;
+
+		private final int chunks;
+
+		private final AtomicInteger nextChunk = new AtomicInteger();
+
+		private final CountDownLatch delivered;
+
+		Broadcast(ClientConnection[] targets, String frame, @Nullable String exceptId) {
+			this.targets = targets;
+			this.frame = frame;
+			this.exceptId = exceptId;
+			this.chunks = (targets.length + CHUNK_SIZE - 1) / CHUNK_SIZE;
+			this.delivered = new CountDownLatch(this.chunks);
+		}
+
+		void deliver() {
+			int helpersWanted = Math.min(LocalFrameDelivery.this.parallelism - 1, this.chunks - 1);
+			try {
+				ExecutorService helpers = helpers();
+				for (int i = 0; i < helpersWanted; i++) {
+					helpers.execute(this);
+				}
+			}
+			catch (RejectedExecutionException ex) {
+				// Shutting down: the caller delivers every chunk itself.
+			}
+			run();
+			// Only chunks that a helper has already taken can be outstanding here.
+			boolean interrupted = false;
+			while (true) {
+				try {
+					this.delivered.await();
+					break;
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		@Override
+		public void run() {
+			for (int chunk = this.nextChunk.getAndIncrement(); chunk < this.chunks; chunk = this.nextChunk
+				.getAndIncrement()) {
+				try {
+					int end = Math.min(this.targets.length, (chunk + 1) * CHUNK_SIZE);
+					for (int i = chunk * CHUNK_SIZE; i < end; i++) {
+						offer(this.targets[i], this.frame, this.exceptId);
+					}
+				}
+				finally {
+					this.delivered.countDown();
+				}
+			}
+		}
+
 	}
 
 }

@@ -106,6 +106,17 @@ class EndpointTest {
 	}
 
 	@Test
+	void messageFarLargerThanTomcatsBufferArrivesWhole() {
+		// Many times the container's per-connection buffer, with multi-byte characters
+		// that the parts may split anywhere.
+		String text = "é€😀x".repeat(5_000);
+		try (TestClient client = TestClient.connect(this.port)) {
+			client.send("shout", text);
+			assertThat(client.next().get("message").stringValue()).isEqualTo(text.toUpperCase());
+		}
+	}
+
+	@Test
 	void closedClientLeavesTheRegistryAndEventsAreFired() {
 		TestClient client = TestClient.connect(this.port);
 		client.send("whoami", null);

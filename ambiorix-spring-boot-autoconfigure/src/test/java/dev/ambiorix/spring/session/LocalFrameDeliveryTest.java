@@ -1,0 +1,102 @@
+package dev.ambiorix.spring.session;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+import dev.ambiorix.spring.protocol.EnvelopeWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Broadcasts large enough to be split across threads, over transports that record what
+ * they were asked to send.
+ */
+class LocalFrameDeliveryTest {
+
+	private static final int CLIENTS = LocalFrameDelivery.PARALLEL_THRESHOLD * 2 + 7;
+
+	private final LocalClients clients = new LocalClients();
+
+	private final Map<String, List<String>> received = new ConcurrentHashMap<>();
+
+	private final LocalFrameDelivery delivery = new LocalFrameDelivery(this.clients, 4);
+
+	LocalFrameDeliveryTest() {
+		EnvelopeWriter writer = new EnvelopeWriter(new JsonMapper());
+		OutboundLimits limits = new OutboundLimits(1 << 20, Duration.ofSeconds(10));
+		for (int i = 0; i < CLIENTS; i++) {
+			String id = "client-" + i;
+			List<String> frames = Collections.synchronizedList(new ArrayList<>());
+			this.received.put(id, frames);
+			this.clients.add(new ClientConnection(id, mock(WebSocketSession.class), new RecordingTransport(frames),
+					writer, limits, this.clients, Runnable::run));
+		}
+	}
+
+	@AfterEach
+	void shutDown() {
+		this.delivery.destroy();
+	}
+
+	@Test
+	void largeBroadcastReachesEveryClientOnceExceptTheExcludedOne() {
+		this.delivery.toAll("frame", "client-7");
+		this.received.forEach((id, frames) -> {
+			if (id.equals("client-7")) {
+				assertThat(frames).isEmpty();
+			}
+			else {
+				assertThat(frames).as(id).containsExactly("frame");
+			}
+		});
+	}
+
+	@Test
+	void consecutiveLargeBroadcastsReachEachClientInOrder() {
+		List<String> sent = IntStream.range(0, 50).mapToObj(String::valueOf).toList();
+		sent.forEach((frame) -> this.delivery.toAll(frame, null));
+		this.received.forEach((id, frames) -> assertThat(frames).as(id).containsExactlyElementsOf(sent));
+	}
+
+	@Test
+	void singleThreadedDeliveryReachesEveryClient() {
+		LocalFrameDelivery sequential = new LocalFrameDelivery(this.clients, 1);
+		sequential.toAll("frame", null);
+		this.received.values().forEach((frames) -> assertThat(frames).containsExactly("frame"));
+	}
+
+	/**
+	 * Records each frame and completes its send at once, as a socket with room does.
+	 */
+	private record RecordingTransport(List<String> frames) implements Transport {
+
+		@Override
+		public void sendText(String text, SendCallback callback) {
+			this.frames.add(text);
+			callback.completed(null);
+		}
+
+		@Override
+		public void sendPing(SendCallback callback) {
+			callback.completed(null);
+		}
+
+		@Override
+		public void close(CloseStatus status) {
+		}
+
+	}
+
+}

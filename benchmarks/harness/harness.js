@@ -1,0 +1,467 @@
+'use strict';
+// The benchmark orchestrator: starts the three servers, then runs every scenario against
+// each of them, interleaved within each round (the order rotates from round to round)
+// after a warm-up round, reading CPU time from /proc around each measured window. Writes
+// medians and ratios to results/ and draws the chart.
+//
+//   node harness/harness.js [--quick] [--rounds N] [--only scenario,scenario] [--servers a,b] [--out NAME]
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+const http = require('node:http');
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { drawChart } = require('./chart');
+
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const quick = args.includes('--quick');
+const mode = quick ? 'quick' : 'full';
+
+// Durations: --quick stays under two minutes on two cores; full mode under fifteen.
+const plan = quick
+  ? { rounds: 3, echoMs: 400, fanoutMs: 500, idleConnections: 1000, stuck: { durationMs: 1500, waitMs: 2000 }, warmupScale: 0.5, budgetSeconds: 110, pauseMs: 100 }
+  : { rounds: 4, echoMs: 2500, fanoutMs: 2500, idleConnections: 10000, stuck: { durationMs: 5000, waitMs: 25000 }, warmupScale: 1, budgetSeconds: 860, pauseMs: 300 };
+if (option('--rounds')) plan.rounds = Number(option('--rounds'));
+const only = option('--only') ? option('--only').split(',') : null;
+
+const SCENARIOS = [
+  { id: 'echo-1', kind: 'echo', connections: 1 },
+  { id: 'echo-50', kind: 'echo', connections: 50 },
+  { id: 'fanout-100', kind: 'fanout', clients: 100 },
+  { id: 'fanout-1000', kind: 'fanout', clients: 1000 },
+  { id: 'fanout-5000', kind: 'fanout', clients: 5000 },
+  { id: 'stuck-reader', kind: 'stuck', healthy: 100 },
+  { id: 'idle', kind: 'idle' },
+]
+  // Quick mode leaves out the 5,000-client fan-out, whose connections alone take ten
+  // seconds a round.
+  .filter((scenario) => (only ? only.includes(scenario.id) : !(quick && scenario.id === 'fanout-5000')));
+
+// The same JVM flags for both Spring servers; Tomcat's connection cap (8192 by default)
+// is raised so that 10,000 idle connections can be held at all.
+const JVM_FLAGS = ['-Xms256m', '-Xmx2g', '-XX:+UseG1GC'];
+const SPRING_ARGS = (port) => [
+  `--server.port=${port}`,
+  '--server.address=127.0.0.1',
+  '--server.tomcat.max-connections=12000',
+  '--spring.main.banner-mode=off',
+  '--logging.level.root=WARN',
+];
+const SERVERS = {
+  starter: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
+  floor: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/floor/target/bench-server-floor.jar'), ...SPRING_ARGS(port)]],
+  // Investigation only (--servers starter,starter-jetty,...): the same starter server on Jetty.
+  'starter-jetty': (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-jetty/target/bench-server-starter-jetty.jar'), ...SPRING_ARGS(port)]],
+  // Investigation only: the starter with Tomcat's WebSocket and socket buffers at 2 KB
+  // instead of 8 KB, both container-wide settings.
+  'starter-lean': (port) => ['java', [...JVM_FLAGS, '-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=2048', '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port), '--bench.tomcat.socket-buffer=2048']],
+  // Investigation only: the starter on JDK 25 with Tomcat on virtual threads, which makes
+  // the handoff Tomcat does after every asynchronous send cheaper.
+  'starter-jdk25-vt': (port) => [process.env.JDK25_JAVA || '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port), '--spring.threads.virtual.enabled=true']],
+  // Investigation only: a starter server jar built from another commit, for before/after runs.
+  'starter-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_BEFORE_JAR || path.join(root, 'results/starter-before.jar'), ...SPRING_ARGS(port)]],
+  node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
+};
+const serverNames = option('--servers') ? option('--servers').split(',') : ['starter', 'floor', 'node'];
+
+// --out NAME writes to results/NAME/ (investigations); quick runs to results/quick/.
+const outDir = path.join(root, 'results', option('--out') || (quick ? 'quick' : ''));
+const logDir = path.join(outDir, 'logs');
+fs.mkdirSync(logDir, { recursive: true });
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (...parts) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)}s]`, ...parts);
+const startedAt = Date.now();
+
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may contain spaces, start after ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function procStatus(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name) => Number((status.match(new RegExp(`^${name}:\\s+(\\d+)`, 'm')) || [])[1]);
+  return { rssKb: field('VmRSS'), threads: field('Threads') };
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function httpGet(port, pathname, timeoutMs = 30000) {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path: pathname, timeout: timeoutMs }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body }));
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', reject);
+  });
+}
+
+async function startServer(name) {
+  const port = await freePort();
+  const [command, commandArgs] = SERVERS[name](port);
+  const out = fs.openSync(path.join(logDir, `${name}.log`), 'w');
+  const child = spawn(command, commandArgs, { stdio: ['ignore', out, out] });
+  const deadline = Date.now() + 90000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${logDir}/${name}.log`);
+    try {
+      await httpGet(port, '/bench/ready', 2000);
+      return { name, port, pid: child.pid, child };
+    } catch {
+      await sleep(200);
+    }
+  }
+  throw new Error(`${name} did not start within 90 s`);
+}
+
+/** Run one load generator process; measure CPU around its window. */
+function runLoadgen(server, config, { onReady } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('node', [path.join(root, 'loadgen/loadgen.js'), JSON.stringify({ ...config, port: server.port })], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let buffered = '';
+    let ready = null;
+    let before = null;
+    let after = null;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`load generator for ${config.scenario} on ${server.name} timed out`));
+    }, config.timeoutMs);
+    child.stdout.on('data', async (chunk) => {
+      buffered += chunk.toString();
+      let newline;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (line.startsWith('READY')) {
+          ready = JSON.parse(line.slice(6));
+          const extra = onReady ? await onReady(ready) : undefined;
+          before = { wall: process.hrtime.bigint(), server: cpuSeconds(server.pid), loadgen: cpuSeconds(child.pid), extra };
+          child.stdin.write('GO\n');
+        } else if (line === 'END') {
+          after = { wall: process.hrtime.bigint(), server: cpuSeconds(server.pid), loadgen: cpuSeconds(child.pid) };
+        } else if (line.startsWith('RESULT')) {
+          const result = JSON.parse(line.slice(7));
+          clearTimeout(timer);
+          child.once('exit', () => {});
+          if (!before || !after) return resolve({ ready, result });
+          const wallSeconds = Number(after.wall - before.wall) / 1e9;
+          resolve({
+            ready,
+            result,
+            extra: before.extra,
+            wallSeconds,
+            serverCpuSeconds: after.server - before.server,
+            loadgenCpuShare: (after.loadgen - before.loadgen) / wallSeconds,
+            serverCpuShare: (after.server - before.server) / wallSeconds,
+          });
+        }
+      }
+    });
+    child.on('exit', (code) => {
+      if (code !== 0 && !after) {
+        clearTimeout(timer);
+        reject(new Error(`load generator for ${config.scenario} on ${server.name} exited with ${code}`));
+      }
+    });
+  });
+}
+
+async function heapUsed(server) {
+  const response = await httpGet(server.port, '/bench/heap');
+  return JSON.parse(response.body).heapUsed;
+}
+
+async function runScenario(server, scenario, scale, warmupRound = false) {
+  const ms = (value) => Math.max(200, Math.round(value * scale));
+  switch (scenario.kind) {
+    case 'echo': {
+      const run = await runLoadgen(server, { scenario: 'echo', connections: scenario.connections, durationMs: ms(plan.echoMs), timeoutMs: 60000 });
+      const r = run.result;
+      return {
+        msgsPerSec: r.perSecond,
+        rttP50Ms: r.rttMs.p50,
+        rttP99Ms: r.rttMs.p99,
+        serverCpuUsPerMsg: (run.serverCpuSeconds * 1e6) / r.messages,
+        serverCpuShare: run.serverCpuShare,
+        loadgenCpuShare: run.loadgenCpuShare,
+      };
+    }
+    case 'fanout': {
+      const run = await runLoadgen(server, { scenario: 'fanout', clients: scenario.clients, durationMs: ms(plan.fanoutMs), window: 2, timeoutMs: 120000 });
+      const r = run.result;
+      if (r.error) return { error: r.error };
+      return {
+        deliveriesPerSec: r.perSecond,
+        lastClientP50Ms: r.lastClientMs.p50,
+        lastClientP99Ms: r.lastClientMs.p99,
+        broadcasts: r.broadcasts,
+        serverCpuUsPerDelivery: (run.serverCpuSeconds * 1e6) / r.deliveries,
+        serverCpuShare: run.serverCpuShare,
+        loadgenCpuShare: run.loadgenCpuShare,
+      };
+    }
+    case 'stuck': {
+      const run = await runLoadgen(server, {
+        scenario: 'stuck',
+        healthy: scenario.healthy,
+        // 7 KB frames (under the 8,192 characters that the floor's Tomcat accepts as a
+        // whole message), 100 a second: 700 KB/s to each client, so that within seconds
+        // the stuck reader holds more than the kernel buffers between it and the server
+        // (megabytes on loopback), while the healthy clients keep up easily.
+        rate: 100,
+        padding: 7000,
+        durationMs: ms(plan.stuck.durationMs),
+        // The warm-up only compiles the path; it need not wait out a stall.
+        waitMs: scale < 1 || warmupRound ? 1000 : plan.stuck.waitMs,
+        timeoutMs: plan.stuck.waitMs + 60000,
+      });
+      const r = run.result;
+      return {
+        worstDeliveryMs: r.worstMs,
+        censored: r.censored,
+        p99DeliveryMs: r.latenessMs.p99,
+        undelivered: r.undelivered,
+        serverCpuShare: run.serverCpuShare,
+        loadgenCpuShare: run.loadgenCpuShare,
+      };
+    }
+    case 'idle': {
+      await sleep(plan.pauseMs * 3);
+      const heapBefore = await heapUsed(server);
+      const statusBefore = procStatus(server.pid);
+      const run = await runLoadgen(
+        server,
+        { scenario: 'idle', connections: plan.idleConnections, timeoutMs: 180000 },
+        {
+          onReady: async () => {
+            await sleep(plan.pauseMs * 3);
+            const heapAfter = await heapUsed(server);
+            return { heapAfter, statusAfter: procStatus(server.pid) };
+          },
+        }
+      );
+      const connected = run.ready.connected;
+      const { heapAfter, statusAfter } = run.extra;
+      return {
+        connections: connected,
+        failed: run.ready.failed,
+        heapKbPerConnection: (heapAfter - heapBefore) / 1024 / connected,
+        rssKbPerConnection: (statusAfter.rssKb - statusBefore.rssKb) / connected,
+        rssMb: statusAfter.rssKb / 1024,
+        threads: statusAfter.threads,
+        connectSeconds: run.ready.connectSeconds,
+      };
+    }
+    default:
+      throw new Error(scenario.kind);
+  }
+}
+
+function median(values) {
+  const sorted = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function machine() {
+  const cpu = os.cpus();
+  // `java -version` prints to standard error.
+  const javaVersion = spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[1] || 'java';
+  return {
+    date: new Date().toISOString(),
+    cpu: `${cpu.length} × ${cpu[0].model}`,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    java: javaVersion.trim(),
+    node: process.version,
+    ws: require(path.join(root, 'node_modules/ws/package.json')).version,
+    loadAverageAtStart: os.loadavg(),
+  };
+}
+
+// The metrics per scenario kind, in table order: [key, label, better ("higher"/"lower"), format].
+const METRICS = {
+  echo: [
+    ['msgsPerSec', 'msgs/s', 'higher', 0],
+    ['rttP50Ms', 'RTT p50 ms', 'lower', 3],
+    ['rttP99Ms', 'RTT p99 ms', 'lower', 3],
+    ['serverCpuUsPerMsg', 'server CPU µs/msg', 'lower', 1],
+    ['loadgenCpuShare', 'load generator CPU (cores)', null, 2],
+  ],
+  fanout: [
+    ['deliveriesPerSec', 'deliveries/s', 'higher', 0],
+    ['lastClientP50Ms', 'last client p50 ms', 'lower', 2],
+    ['lastClientP99Ms', 'last client p99 ms', 'lower', 2],
+    ['serverCpuUsPerDelivery', 'server CPU µs/delivery', 'lower', 2],
+    ['loadgenCpuShare', 'load generator CPU (cores)', null, 2],
+  ],
+  stuck: [
+    ['worstDeliveryMs', 'worst healthy delivery ms', 'lower', 1],
+    ['p99DeliveryMs', 'healthy delivery p99 ms', 'lower', 1],
+    ['undelivered', 'undelivered at the end of the wait', 'lower', 0],
+  ],
+  idle: [
+    ['connections', 'connections held', 'higher', 0],
+    ['heapKbPerConnection', 'heap KB/connection (after GC)', 'lower', 1],
+    ['rssKbPerConnection', 'RSS KB/connection', 'lower', 1],
+    ['rssMb', 'RSS MB', 'lower', 0],
+    ['threads', 'threads', 'lower', 0],
+  ],
+};
+
+function summarise(rounds) {
+  const medians = {};
+  for (const scenario of SCENARIOS) {
+    medians[scenario.id] = {};
+    for (const server of serverNames) {
+      const values = rounds.map((round) => round[server] && round[server][scenario.id]).filter(Boolean);
+      const entry = {};
+      for (const [key] of METRICS[scenario.kind]) entry[key] = median(values.map((v) => v[key]));
+      entry.rounds = values.length;
+      if (scenario.kind === 'stuck') entry.censored = values.some((v) => v.censored);
+      const errors = values.filter((v) => v.error).map((v) => v.error);
+      if (errors.length) entry.errors = errors;
+      medians[scenario.id][server] = entry;
+    }
+  }
+  return medians;
+}
+
+function format(value, digits) {
+  if (value === null || value === undefined) return '—';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function ratio(a, b) {
+  if (a === null || b === null || a === undefined || b === undefined || b === 0) return '—';
+  return `${(a / b).toFixed(2)}×`;
+}
+
+function markdown(info, medians, roundsCompleted) {
+  const lines = [];
+  lines.push(`# Benchmark results (${mode} mode)`);
+  lines.push('');
+  lines.push(`${info.date} · ${info.cpu} · ${info.memoryGiB} GiB · Linux ${info.kernel} · ${info.java} · Node ${info.node} · ws ${info.ws}`);
+  lines.push(`Medians of ${roundsCompleted} interleaved rounds after a warm-up round; ratios are of medians (for times and CPU, below 1 is better).`);
+  lines.push('Other work may have run on the machine at the same time; ratios measured side by side in one run are what matter.');
+  lines.push('');
+  const ratios = [
+    ['starter', 'floor', 'starter ÷ floor'],
+    ['starter', 'node', 'starter ÷ node'],
+    ['starter', 'starter-before', 'starter ÷ before'],
+    // Variants of the starter (container, buffers, JDK) against the starter as shipped.
+    ...serverNames.filter((s) => s.startsWith('starter-') && s !== 'starter-before').map((s) => [s, 'starter', `${s} ÷ starter`]),
+  ].filter(([a, b]) => serverNames.includes(a) && serverNames.includes(b));
+  for (const scenario of SCENARIOS) {
+    const header = ['metric', ...serverNames, ...ratios.map(([, , label]) => label)];
+    lines.push(`## ${scenario.id}`);
+    lines.push('');
+    lines.push(`| ${header.join(' | ')} |`);
+    lines.push(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+    const m = medians[scenario.id];
+    for (const [key, label, , digits] of METRICS[scenario.kind]) {
+      const row = [label, ...serverNames.map((s) => format(m[s][key], digits) + (scenario.kind === 'stuck' && key === 'worstDeliveryMs' && m[s].censored ? ' (≥, censored)' : ''))];
+      for (const [a, b] of ratios) row.push(ratio(m[a][key], m[b][key]));
+      lines.push(`| ${row.join(' | ')} |`);
+    }
+    const errors = serverNames.flatMap((s) => (medians[scenario.id][s].errors || []).map((e) => `${s}: ${e}`));
+    if (errors.length) lines.push('', `Errors: ${errors.join('; ')}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+const running = [];
+// The run is bounded by `timeout`, which sends SIGTERM: never leave a server behind.
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    for (const server of running) server.child.kill('SIGKILL');
+    process.exit(124);
+  });
+}
+
+async function main() {
+  const info = machine();
+  log(`mode ${mode}: ${plan.rounds} rounds after a warm-up; servers ${serverNames.join(', ')}; scenarios ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  const servers = {};
+  try {
+    for (const name of serverNames) {
+      servers[name] = await startServer(name);
+      running.push(servers[name]);
+      log(`started ${name} on port ${servers[name].port} (pid ${servers[name].pid})`);
+    }
+    const rounds = [];
+    const write = () => {
+      const medians = summarise(rounds);
+      const output = { mode, plan, machine: info, servers: serverNames, scenarios: SCENARIOS, medians, rounds, roundsCompleted: rounds.length, durationSeconds: (Date.now() - startedAt) / 1000 };
+      fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(output, null, 2) + '\n');
+      fs.writeFileSync(path.join(outDir, 'results.md'), markdown(info, medians, rounds.length) + '\n');
+      fs.writeFileSync(path.join(outDir, 'chart.svg'), drawChart(output));
+      return medians;
+    };
+    // Scenario by scenario, the servers one after another in an order that rotates each
+    // round, so that the three measurements of a scenario are close in time and drifting
+    // background load on a shared machine touches them alike.
+    let lastRoundSeconds = 0;
+    for (let round = 0; round <= plan.rounds; round++) {
+      const elapsed = (Date.now() - startedAt) / 1000;
+      if (round > 1 && elapsed + lastRoundSeconds > plan.budgetSeconds) {
+        log(`stopping after ${rounds.length} rounds: another would exceed the ${plan.budgetSeconds} s budget`);
+        break;
+      }
+      const roundStarted = Date.now();
+      const warmup = round === 0;
+      const order = serverNames.map((_, i) => serverNames[(i + round) % serverNames.length]);
+      const results = Object.fromEntries(order.map((name) => [name, {}]));
+      for (const scenario of SCENARIOS) {
+        // The warm-up compiles the hot paths; holding idle connections runs none.
+        if (warmup && scenario.kind === 'idle') continue;
+        for (const name of order) {
+          try {
+            results[name][scenario.id] = await runScenario(servers[name], scenario, warmup ? plan.warmupScale : 1, warmup);
+          } catch (error) {
+            results[name][scenario.id] = { error: String(error.message || error) };
+          }
+          log(`${warmup ? 'warm-up' : `round ${round}`} ${name} ${scenario.id}: ${JSON.stringify(results[name][scenario.id])}`);
+          await sleep(plan.pauseMs);
+        }
+      }
+      if (!warmup) {
+        rounds.push(results);
+        // Written after every round, so that a run cut short still leaves its numbers.
+        write();
+        lastRoundSeconds = (Date.now() - roundStarted) / 1000;
+      }
+    }
+    const medians = write();
+    log(`wrote ${path.relative(process.cwd(), outDir) || '.'}/results.{json,md} and chart.svg`);
+    console.log('\n' + markdown(info, medians, rounds.length));
+  } finally {
+    for (const server of Object.values(servers)) server.child.kill('SIGKILL');
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

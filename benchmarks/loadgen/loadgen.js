@@ -1,0 +1,315 @@
+'use strict';
+// The load generator: one Node process per scenario run, driven by the harness over
+// stdin/stdout so that the harness can read this process's and the server's CPU time
+// from /proc exactly around the measured window.
+//
+//   node loadgen.js '<json config>'
+//   -> prints "READY <json>" once connected, waits for "GO" on stdin,
+//   -> prints "END" when the measured window closes, then "RESULT <json>", and exits.
+//
+// Node's `ws` client, because one event loop caps the generator at one of the machine's
+// two cores (the server keeps the other), it holds 10,000 idle connections in little
+// memory, and the same client code drives all three servers.
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { performance } = require('node:perf_hooks');
+const WebSocket = require('ws');
+
+const config = JSON.parse(process.argv[2]);
+const url = `ws://127.0.0.1:${config.port}/`;
+// Connections come from many loopback source addresses, so that tens of thousands of
+// them (and the TIME_WAIT they leave behind) never run out of ephemeral ports.
+const SOURCE_ADDRESSES = 50;
+let nextSource = 0;
+
+function sourceAddress() {
+  nextSource = (nextSource % SOURCE_ADDRESSES) + 1;
+  return `127.0.0.${nextSource}`;
+}
+
+function connect(onMessage) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, {
+      localAddress: sourceAddress(),
+      handshakeTimeout: 15000,
+      perMessageDeflate: false,
+    });
+    let settled = false;
+    ws.on('open', () => {
+      settled = true;
+      resolve(ws);
+    });
+    ws.on('error', () => {
+      if (!settled) {
+        settled = true;
+        resolve(null);
+      }
+    });
+    if (onMessage) ws.on('message', (data) => onMessage(ws, data));
+  });
+}
+
+/** Open `count` clients, at most `parallel` handshakes at a time. */
+async function connectMany(count, onMessage, parallel = 200) {
+  const clients = [];
+  let failed = 0;
+  let started = 0;
+  async function worker() {
+    while (started < count) {
+      started++;
+      const ws = await connect(onMessage);
+      if (ws) clients.push(ws);
+      else failed++;
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+  return { clients, failed };
+}
+
+/**
+ * A client that completes the handshake and then never reads again, with a 4 KB receive
+ * buffer: a small Java program, since Node cannot set SO_RCVBUF.
+ */
+function connectStuckReader() {
+  return new Promise((resolve, reject) => {
+    // The run script compiles it once into target/; the source runs too, a second slower.
+    const compiled = fs.existsSync(path.join(__dirname, 'target', 'StuckReader.class'));
+    const javaArgs = compiled ? ['-cp', path.join(__dirname, 'target'), 'StuckReader'] : [path.join(__dirname, 'StuckReader.java')];
+    const child = spawn('java', ['-Xshare:auto', '-XX:TieredStopAtLevel=1', ...javaArgs, String(config.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('READY')) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`stuck reader exited with ${code}`)));
+  });
+}
+
+const K_MARKER = Buffer.from('"k":');
+
+/** The sequence number in a reply, found without parsing the whole frame. */
+function sequenceOf(data) {
+  const at = data.indexOf(K_MARKER);
+  if (at < 0) return -1;
+  let value = 0;
+  for (let i = at + K_MARKER.length; i < data.length; i++) {
+    const c = data[i];
+    if (c < 48 || c > 57) break;
+    value = value * 10 + (c - 48);
+  }
+  return value;
+}
+
+function frame(name, k, padding) {
+  return `{"name":"${name}","message":{"k":${k},"p":"${padding}"},"isAmbiorix":true}`;
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+function summarise(latencies) {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : null,
+  };
+}
+
+function send(line) {
+  process.stdout.write(line + '\n');
+}
+
+function waitForGo() {
+  return new Promise((resolve) => {
+    let buffered = '';
+    const onData = (chunk) => {
+      buffered += chunk.toString();
+      if (buffered.includes('GO')) {
+        process.stdin.off('data', onData);
+        process.stdin.pause();
+        resolve();
+      }
+    };
+    process.stdin.on('data', onData);
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function closeAll(clients) {
+  for (const ws of clients) {
+    try {
+      ws.terminate();
+    } catch {
+      // already gone
+    }
+  }
+}
+
+// Echo: every connection keeps one request in flight; round trip per reply.
+async function echo() {
+  const padding = 'x'.repeat(config.padding ?? 48);
+  const latencies = [];
+  let measuring = false;
+  let stopped = false;
+  let replies = 0;
+  let k = 0;
+  const sendEcho = (ws) => {
+    ws.sentAt = performance.now();
+    ws.send(frame('echo', k++, padding));
+  };
+  const { clients, failed } = await connectMany(config.connections, (ws) => {
+    if (measuring) {
+      latencies.push(performance.now() - ws.sentAt);
+      replies++;
+    }
+    if (!stopped) sendEcho(ws);
+  });
+  send(`READY ${JSON.stringify({ connected: clients.length, failed })}`);
+  await waitForGo();
+  measuring = true;
+  const start = performance.now();
+  clients.forEach(sendEcho);
+  await sleep(config.durationMs);
+  measuring = false;
+  stopped = true;
+  const elapsed = (performance.now() - start) / 1000;
+  send('END');
+  send(`RESULT ${JSON.stringify({ messages: replies, seconds: elapsed, perSecond: replies / elapsed, rttMs: summarise(latencies) })}`);
+  closeAll(clients);
+}
+
+// Fan-out: one client sends `chat`, the server broadcasts it to all N clients (sender
+// included); `window` broadcasts are kept in flight; a broadcast is complete when the
+// last client has it.
+async function fanout() {
+  const padding = 'x'.repeat(config.padding ?? 48);
+  const window = config.window ?? 2;
+  const n = config.clients;
+  const remaining = new Map();
+  const sentAt = new Map();
+  const latencies = [];
+  let deliveries = 0;
+  let measuring = false;
+  let stopped = true;
+  let nextK = 0;
+  let sender = null;
+  const sendNext = () => {
+    const k = nextK++;
+    remaining.set(k, n);
+    sentAt.set(k, performance.now());
+    sender.send(frame('chat', k, padding));
+  };
+  const onMessage = (ws, data) => {
+    const k = sequenceOf(data);
+    const left = remaining.get(k);
+    if (left === undefined) return;
+    if (measuring) deliveries++;
+    if (left > 1) {
+      remaining.set(k, left - 1);
+      return;
+    }
+    remaining.delete(k);
+    if (measuring) latencies.push(performance.now() - sentAt.get(k));
+    sentAt.delete(k);
+    if (!stopped) sendNext();
+  };
+  const { clients, failed } = await connectMany(n, onMessage);
+  sender = clients[0];
+  send(`READY ${JSON.stringify({ connected: clients.length, failed })}`);
+  if (clients.length !== n) {
+    // A broadcast would never complete; report what happened instead of hanging.
+    await waitForGo();
+    send('END');
+    send(`RESULT ${JSON.stringify({ error: `only ${clients.length} of ${n} clients connected` })}`);
+    closeAll(clients);
+    return;
+  }
+  await waitForGo();
+  measuring = true;
+  stopped = false;
+  const start = performance.now();
+  for (let i = 0; i < window; i++) sendNext();
+  await sleep(config.durationMs);
+  stopped = true;
+  measuring = false;
+  const elapsed = (performance.now() - start) / 1000;
+  send('END');
+  send(`RESULT ${JSON.stringify({ deliveries, seconds: elapsed, perSecond: deliveries / elapsed, broadcasts: latencies.length, lastClientMs: summarise(latencies) })}`);
+  closeAll(clients);
+}
+
+// Idle: open N connections and hold them until told to go.
+async function idle() {
+  const started = performance.now();
+  const { clients, failed } = await connectMany(config.connections, null, 256);
+  send(`READY ${JSON.stringify({ connected: clients.length, failed, connectSeconds: (performance.now() - started) / 1000 })}`);
+  await waitForGo();
+  send('END');
+  send(`RESULT ${JSON.stringify({ connected: clients.length, failed })}`);
+  closeAll(clients);
+}
+
+// One stuck reader and `healthy` clients: a healthy client broadcasts `rate` frames a
+// second for `durationMs`; the worst time any healthy client waits for any of them.
+async function stuck() {
+  const padding = 'x'.repeat(config.padding ?? 1024);
+  const healthy = config.healthy;
+  const sentAt = new Map();
+  const remaining = new Map();
+  const lateness = [];
+  const worstByMessage = [];
+  let nextK = 0;
+  const { clients, failed } = await connectMany(healthy, (ws, data) => {
+    const k = sequenceOf(data);
+    const left = remaining.get(k);
+    if (left === undefined) return;
+    const late = performance.now() - sentAt.get(k);
+    lateness.push(late);
+    worstByMessage[k] = Math.max(worstByMessage[k] || 0, late);
+    if (left > 1) remaining.set(k, left - 1);
+    else remaining.delete(k);
+  });
+  const stuckReader = await connectStuckReader();
+  send(`READY ${JSON.stringify({ connected: clients.length, failed })}`);
+  await waitForGo();
+  const sender = clients[0];
+  const start = performance.now();
+  const total = Math.round((config.rate * config.durationMs) / 1000);
+  while (nextK < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * config.rate) / 1000) + 1);
+    while (nextK < due) {
+      const k = nextK++;
+      remaining.set(k, clients.length);
+      sentAt.set(k, performance.now());
+      sender.send(frame('chat', k, padding));
+    }
+    await sleep(2);
+  }
+  const sendingEnded = performance.now();
+  while (remaining.size > 0 && performance.now() - sendingEnded < config.waitMs) await sleep(5);
+  const undelivered = [...remaining.values()].reduce((a, b) => a + b, 0);
+  // What never arrived counts as at least as late as the wait allowed.
+  const censoredAtMs = performance.now() - start;
+  const summary = summarise(lateness);
+  const worstMs = undelivered > 0 ? Math.max(summary.max ?? 0, censoredAtMs) : summary.max;
+  send('END');
+  send(`RESULT ${JSON.stringify({ messages: total, deliveries: lateness.length, undelivered, worstMs, censored: undelivered > 0, latenessMs: summary, slowestMessages: worstByMessage.map((ms, k) => [k, Math.round(ms)]).sort((a, b) => b[1] - a[1]).slice(0, 5) })}`);
+  stuckReader.kill('SIGKILL');
+  closeAll(clients);
+}
+
+const scenarios = { echo, fanout, idle, stuck };
+
+scenarios[config.scenario]()
+  .then(() => setTimeout(() => process.exit(0), 200))
+  .catch((error) => {
+    send(`RESULT ${JSON.stringify({ error: String(error && error.stack ? error.stack : error) })}`);
+    process.exit(1);
+  });
