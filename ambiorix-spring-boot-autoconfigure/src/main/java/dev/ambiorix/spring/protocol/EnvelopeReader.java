@@ -89,22 +89,23 @@ public final class EnvelopeReader {
 			requireEnd(parser);
 			return ProtocolError.of(ErrorCode.INVALID_ENVELOPE, "envelope must be a JSON object");
 		}
-		JsonNode name = null;
-		JsonNode message = null;
-		JsonNode isAmbiorix = null;
-		JsonNode id = null;
+		Fields fields = new Fields();
 		for (String key = parser.nextName(); key != null; key = parser.nextName()) {
-			parser.nextToken();
+			JsonToken token = parser.nextToken();
 			switch (key) {
-				case "name" -> name = readValue(parser);
-				case "message" -> message = readValue(parser);
-				case "isAmbiorix" -> isAmbiorix = readValue(parser);
-				case "id" -> id = readValue(parser);
-				default -> parser.skipChildren();
+				case "name" -> fields.name(parser, token);
+				case "message" -> fields.message = readValue(parser);
+				case "isAmbiorix" -> fields.isAmbiorix = (token == JsonToken.VALUE_TRUE);
+				case "id" -> fields.id(parser, token, this.strictMapper);
+				default -> {
+				}
 			}
+			// Values we did not read (objects and arrays) are still parsed, so every
+			// syntax error and duplicate key anywhere in the frame is found.
+			parser.skipChildren();
 		}
 		requireEnd(parser);
-		return classify(name, message, isAmbiorix, id);
+		return fields.classify();
 	}
 
 	private JsonNode readValue(JsonParser parser) {
@@ -115,33 +116,6 @@ public final class EnvelopeReader {
 		if (parser.nextToken() != null) {
 			throw new TrailingDataException(parser);
 		}
-	}
-
-	private static InboundFrame classify(@Nullable JsonNode name, @Nullable JsonNode message,
-			@Nullable JsonNode isAmbiorix, @Nullable JsonNode id) {
-		if (isAmbiorix == null || !isAmbiorix.isBoolean() || !isAmbiorix.booleanValue()) {
-			return NotForUs.INSTANCE;
-		}
-		if (id != null && id.isNull()) {
-			id = null;
-		}
-		if (id != null && !id.isString() && !id.isNumber()) {
-			return ProtocolError.of(ErrorCode.INVALID_ENVELOPE, "id must be a string or a number");
-		}
-		if (name == null || name.isNull()) {
-			return new ProtocolError(ErrorCode.INVALID_ENVELOPE, "name is missing", null, id);
-		}
-		if (!name.isString()) {
-			return new ProtocolError(ErrorCode.INVALID_ENVELOPE, "name must be a string", null, id);
-		}
-		String nameText = name.stringValue();
-		String problem = EnvelopeNames.problem(nameText);
-		if (problem != null) {
-			// An empty or over-long name is not echoed back: it is the problem.
-			String echoed = (!nameText.isEmpty() && nameText.length() <= EnvelopeNames.MAX_LENGTH) ? nameText : null;
-			return new ProtocolError(ErrorCode.INVALID_ENVELOPE, problem, echoed, id);
-		}
-		return new Envelope(nameText, (message != null) ? message : NullNode.getInstance(), id);
 	}
 
 	/**
@@ -176,6 +150,75 @@ public final class EnvelopeReader {
 				throw new StreamConstraintsException("number is out of the range of a double");
 			}
 			return value;
+		}
+
+	}
+
+	/**
+	 * The envelope's own fields as the parser meets them: scalars are read straight off
+	 * the parser, and only the message becomes a tree.
+	 */
+	private static final class Fields {
+
+		private @Nullable String name;
+
+		private @Nullable String nameProblem = "name is missing";
+
+		private @Nullable JsonNode message;
+
+		private boolean isAmbiorix;
+
+		private @Nullable JsonNode id;
+
+		private boolean idInvalid;
+
+		void name(JsonParser parser, JsonToken token) {
+			if (token == JsonToken.VALUE_STRING) {
+				this.name = parser.getString();
+				this.nameProblem = null;
+			}
+			else {
+				this.name = null;
+				this.nameProblem = (token == JsonToken.VALUE_NULL) ? "name is missing" : "name must be a string";
+			}
+		}
+
+		void id(JsonParser parser, JsonToken token, JsonMapper mapper) {
+			this.id = null;
+			this.idInvalid = false;
+			if (token == JsonToken.VALUE_STRING) {
+				this.id = mapper.getNodeFactory().stringNode(parser.getString());
+			}
+			else if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+				// Through the node factory, which refuses numbers beyond a double's
+				// range.
+				this.id = mapper.readTree(parser);
+			}
+			else if (token != JsonToken.VALUE_NULL) {
+				this.idInvalid = true;
+			}
+		}
+
+		InboundFrame classify() {
+			if (!this.isAmbiorix) {
+				return NotForUs.INSTANCE;
+			}
+			if (this.idInvalid) {
+				return ProtocolError.of(ErrorCode.INVALID_ENVELOPE, "id must be a string or a number");
+			}
+			String name = this.name;
+			if (name == null) {
+				return new ProtocolError(ErrorCode.INVALID_ENVELOPE,
+						(this.nameProblem != null) ? this.nameProblem : "name is missing", null, this.id);
+			}
+			String problem = EnvelopeNames.problem(name);
+			if (problem != null) {
+				// An empty or over-long name is not echoed back: it is the problem.
+				String echoed = (!name.isEmpty() && name.length() <= EnvelopeNames.MAX_LENGTH) ? name : null;
+				return new ProtocolError(ErrorCode.INVALID_ENVELOPE, problem, echoed, this.id);
+			}
+			JsonNode message = this.message;
+			return new Envelope(name, (message != null) ? message : NullNode.getInstance(), this.id);
 		}
 
 	}

@@ -135,6 +135,37 @@ class FaultToleranceTest {
 	}
 
 	/** Gone without a close frame: the socket is reset, as when a laptop lid shuts. */
+	/**
+	 * Large messages go out in several fragments. When a client vanishes in the middle of
+	 * one, Tomcat 11.0.22's own send continuation can throw on its worker thread
+	 * (IllegalStateException "session has been closed", or IllegalArgumentException from
+	 * a buffer written by its close at the same moment); that connection is gone anyway.
+	 * What matters, and what this asserts, is that nobody else notices.
+	 */
+	@Test
+	void clientsThatVanishInTheMiddleOfLargeMessagesHurtNoOne() throws Exception {
+		try (TestClient stayer = TestClient.connect(this.port)) {
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 1);
+			String large = "x".repeat(200_000);
+			int rounds = 30;
+			for (int i = 0; i < rounds; i++) {
+				RawWebSocket vanisher = RawWebSocket.connect(this.port, 64 * 1024);
+				await().dontCatchUncaughtExceptions()
+					.atMost(Duration.ofSeconds(5))
+					.until(() -> this.clients.count() == 2);
+				this.clients.broadcast("large", i + ":" + large);
+				vanisher.readFrame();
+				vanish(vanisher);
+				assertThat(stayer.next().get("message").stringValue()).isEqualTo(i + ":" + large);
+				await().dontCatchUncaughtExceptions()
+					.atMost(Duration.ofSeconds(5))
+					.until(() -> this.clients.count() == 1);
+			}
+			stayer.request("shout", "still here", 1);
+			assertThat(stayer.next().get("message").stringValue()).isEqualTo("STILL HERE");
+		}
+	}
+
 	private static void vanish(RawWebSocket raw) {
 		try {
 			raw.socket().setSoLinger(true, 0);
