@@ -132,6 +132,10 @@ public final class ClientConnection implements WebSocketClient {
 		return this.outbound;
 	}
 
+	Transport transport() {
+		return this.transport;
+	}
+
 	@Override
 	public String toString() {
 		return "WebSocketClient[" + this.id + "]";
