@@ -8,6 +8,7 @@ import dev.ambiorix.spring.support.RawWebSocket;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestApplication.ConnectionEvents;
 import dev.ambiorix.spring.support.TestClient;
+import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,6 +57,17 @@ class JettyTransportTest {
 			assertThat(this.clients.all()).singleElement()
 				.extracting(ClientConnection::transport)
 				.isInstanceOf(JettyTransport.class);
+		}
+	}
+
+	@Test
+	void jettysOwnIdleTimeoutIsOffSinceTheSupervisorOwnsIdleness() {
+		try (TestClient client = TestClient.connect(this.port)) {
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 1);
+			WebSocketSession session = this.clients.all().iterator().next().session();
+			Session jetty = ((NativeWebSocketSession) session).getNativeSession(Session.class);
+			assertThat(jetty.getIdleTimeout()).isZero();
+			assertThat(jetty.getMaxTextMessageSize()).isGreaterThanOrEqualTo(64 * 1024);
 		}
 	}
 
