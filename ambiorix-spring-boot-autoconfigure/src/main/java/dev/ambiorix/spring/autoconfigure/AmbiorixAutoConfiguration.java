@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.endpoint.AmbiorixWebSocketHandler;
 import dev.ambiorix.spring.endpoint.InboundLimits;
+import dev.ambiorix.spring.endpoint.JettyConnectionSettings;
 import dev.ambiorix.spring.endpoint.TomcatMessageBuffers;
 import dev.ambiorix.spring.endpoint.WebSocketUpgradeHandlerMapping;
 import dev.ambiorix.spring.handler.BeanValidationPayloadValidator;
@@ -179,8 +180,12 @@ public final class AmbiorixAutoConfiguration {
 	@ConditionalOnMissingBean(name = "ambiorixWebSocketRequestHandler")
 	WebSocketHttpRequestHandler ambiorixWebSocketRequestHandler(WebSocketHandler handler,
 			AmbiorixProperties properties) {
-		WebSocketHttpRequestHandler requestHandler = new WebSocketHttpRequestHandler(handler,
-				new DefaultHandshakeHandler());
+		DefaultHandshakeHandler handshakeHandler = new DefaultHandshakeHandler();
+		if (handler instanceof AmbiorixWebSocketHandler) {
+			JettyConnectionSettings.apply(handshakeHandler,
+					properties.getWebsocket().getMaxTextMessageSize().toBytes());
+		}
+		WebSocketHttpRequestHandler requestHandler = new WebSocketHttpRequestHandler(handler, handshakeHandler);
 		OriginHandshakeInterceptor origins = new OriginHandshakeInterceptor();
 		origins.setAllowedOriginPatterns(properties.getWebsocket().getAllowedOriginPatterns());
 		requestHandler.getHandshakeInterceptors().add(origins);

@@ -90,7 +90,7 @@ public final class ClientConnection implements WebSocketClient {
 		// A client that has already gone needs no close: when thousands leave at once,
 		// scheduling one each would start a thread each.
 		if (this.session.isOpen()) {
-			this.closer.execute(() -> this.transport.close(status));
+			this.transport.terminate(status, this.closer);
 		}
 	}
 
@@ -130,6 +130,10 @@ public final class ClientConnection implements WebSocketClient {
 
 	OutboundQueue outbound() {
 		return this.outbound;
+	}
+
+	Transport transport() {
+		return this.transport;
 	}
 
 	@Override

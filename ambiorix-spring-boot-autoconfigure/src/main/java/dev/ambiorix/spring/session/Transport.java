@@ -1,5 +1,7 @@
 package dev.ambiorix.spring.session;
 
+import java.util.concurrent.Executor;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.CloseStatus;
@@ -29,6 +31,16 @@ interface Transport {
 	 * @param status the close status
 	 */
 	void close(CloseStatus status);
+
+	/**
+	 * Close a connection that may be stuck, without making the caller wait: by default
+	 * the close, which may block, runs on the executor.
+	 * @param status the close status
+	 * @param executor where a blocking close may run
+	 */
+	default void terminate(CloseStatus status, Executor executor) {
+		executor.execute(() -> close(status));
+	}
 
 	/**
 	 * Completion of one send.

@@ -19,13 +19,17 @@ import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
 /**
  * Picks the best {@link Transport} for a session: the Jakarta WebSocket asynchronous API
- * where the container offers it (Tomcat), else blocking sends run on an executor.
+ * where the container offers it (Tomcat), Jetty's own asynchronous API on Jetty, else
+ * blocking sends run on an executor.
  */
 final class Transports {
 
 	private static final Log logger = LogFactory.getLog(Transports.class);
 
 	private static final boolean JAKARTA_PRESENT = ClassUtils.isPresent("jakarta.websocket.Session",
+			Transports.class.getClassLoader());
+
+	private static final boolean JETTY_PRESENT = ClassUtils.isPresent("org.eclipse.jetty.websocket.api.Session",
 			Transports.class.getClassLoader());
 
 	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -47,6 +51,10 @@ final class Transports {
 			nativeSession.getUserProperties()
 				.put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(limits.sendTimeLimit().toMillis(), 1000L));
 			return new JakartaAsyncTransport(session, nativeSession);
+		}
+		Transport jetty = JETTY_PRESENT ? JettyTransport.forSession(session, limits) : null;
+		if (jetty != null) {
+			return jetty;
 		}
 		return new BlockingTransport(session, blockingSendExecutor);
 	}

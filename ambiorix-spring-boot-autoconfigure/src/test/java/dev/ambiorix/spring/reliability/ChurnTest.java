@@ -28,8 +28,9 @@ import static org.awaitility.Awaitility.await;
  */
 // The container's worker pool grows up to its maximum under bursts and idles out only
 // after a minute; a small maximum fills in the first round, so what grows later is ours.
+// (The build runs this test on Tomcat and on Jetty.)
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "server.tomcat.threads.max=16")
+		properties = { "server.tomcat.threads.max=16", "server.jetty.threads.max=16" })
 class ChurnTest {
 
 	private static final int CLIENTS = 1000;

@@ -1,0 +1,151 @@
+package dev.ambiorix.spring.session;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.log.LogMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * Sends and closes through Jetty 12's own asynchronous WebSocket API, which Spring uses
+ * on Jetty: nothing blocks, and a send that completes at once reports so on the calling
+ * thread, so a client with room in its socket costs no thread handoff.
+ * <p>
+ * Only referenced by {@link Transports} once Jetty's API is known to be present.
+ */
+final class JettyTransport implements Transport {
+
+	private static final Log logger = LogFactory.getLog(JettyTransport.class);
+
+	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+	private final Session session;
+
+	private final Duration closeTimeout;
+
+	private JettyTransport(Session session, Duration closeTimeout) {
+		this.session = session;
+		this.closeTimeout = closeTimeout;
+	}
+
+	/**
+	 * Return a transport for a session whose native session is Jetty's.
+	 * @param session the Spring session
+	 * @param limits the outbound limits, which bound how long a close may take
+	 * @return the transport, or {@code null} for a session of another container
+	 */
+	static @Nullable Transport forSession(WebSocketSession session, OutboundLimits limits) {
+		Session nativeSession = (session instanceof NativeWebSocketSession adapter)
+				? adapter.getNativeSession(Session.class) : null;
+		if (nativeSession == null) {
+			return null;
+		}
+		Duration sendTimeLimit = limits.sendTimeLimit();
+		Duration second = Duration.ofSeconds(1);
+		return new JettyTransport(nativeSession, (sendTimeLimit.compareTo(second) < 0) ? sendTimeLimit : second);
+	}
+
+	@Override
+	public void sendText(String text, SendCallback callback) {
+		Completion completion = new Completion(callback);
+		try {
+			this.session.sendText(text, completion);
+		}
+		catch (RuntimeException ex) {
+			completion.fail(ex);
+		}
+	}
+
+	@Override
+	public void sendPing(SendCallback callback) {
+		Completion completion = new Completion(callback);
+		try {
+			this.session.sendPing(EMPTY.duplicate(), completion);
+		}
+		catch (RuntimeException ex) {
+			completion.fail(ex);
+		}
+	}
+
+	/**
+	 * Start the close handshake and return. A client that has stopped reading never takes
+	 * the close frame, which waits behind the data it did not read: after
+	 * {@link #closeTimeout} without progress Jetty's idle timeout drops the connection,
+	 * and a close frame that fails to go out drops it at once. Either way no thread
+	 * waits.
+	 */
+	@Override
+	public void close(CloseStatus status) {
+		try {
+			if (!this.session.isOpen()) {
+				return;
+			}
+			this.session.close(status.getCode(), status.getReason(), Callback.from(() -> {
+			}, (failure) -> disconnect(failure)));
+			// After the close frame is queued, so that an idle timeout that is already
+			// due
+			// does not send a close of its own (1001) ahead of ours.
+			this.session.setIdleTimeout(this.closeTimeout);
+		}
+		catch (RuntimeException ex) {
+			disconnect(ex);
+		}
+	}
+
+	private void disconnect(Throwable failure) {
+		logger.debug(LogMessage.format("Close of Jetty session %s failed; disconnecting", this.session), failure);
+		try {
+			this.session.disconnect();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Disconnecting failed", ex);
+		}
+	}
+
+	/**
+	 * Closing never blocks here, so there is no need to hand it to the executor.
+	 */
+	@Override
+	public void terminate(CloseStatus status, Executor executor) {
+		close(status);
+	}
+
+	/**
+	 * Reports one send exactly once, whether Jetty completes it or the call throws.
+	 */
+	@SuppressWarnings("serial")
+	private static final class Completion extends AtomicBoolean implements Callback {
+
+		private final SendCallback callback;
+
+		Completion(SendCallback callback) {
+			this.callback = callback;
+		}
+
+		@Override
+		public void succeed() {
+			if (compareAndSet(false, true)) {
+				this.callback.completed(null);
+			}
+		}
+
+		@Override
+		public void fail(Throwable failure) {
+			if (compareAndSet(false, true)) {
+				this.callback.completed(failure);
+			}
+		}
+
+	}
+
+}
