@@ -55,14 +55,15 @@ const SPRING_ARGS = (port) => [
 const SERVERS = {
   starter: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
   floor: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/floor/target/bench-server-floor.jar'), ...SPRING_ARGS(port)]],
-  // Investigation only (--servers starter,starter-jetty,...): the same starter server on Jetty.
-  'starter-jetty': (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-jetty/target/bench-server-starter-jetty.jar'), ...SPRING_ARGS(port)]],
-  // Investigation only: the starter with Tomcat's WebSocket and socket buffers at 2 KB
-  // instead of 8 KB, both container-wide settings.
-  'starter-lean': (port) => ['java', [...JVM_FLAGS, '-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=2048', '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port), '--bench.tomcat.socket-buffer=2048']],
+  // Investigation only (--servers starter,starter-tomcat,...): the same starter server on
+  // Tomcat, as an application that swaps the starter's Jetty for Tomcat builds it.
+  'starter-tomcat': (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port)]],
+  // Investigation only: the starter on Tomcat with Tomcat's WebSocket and socket buffers at
+  // 2 KB instead of 8 KB, both container-wide settings.
+  'starter-lean': (port) => ['java', [...JVM_FLAGS, '-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=2048', '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port), '--bench.tomcat.socket-buffer=2048']],
   // Investigation only: the starter on JDK 25 with Tomcat on virtual threads, which makes
   // the handoff Tomcat does after every asynchronous send cheaper.
-  'starter-jdk25-vt': (port) => [process.env.JDK25_JAVA || '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port), '--spring.threads.virtual.enabled=true']],
+  'starter-jdk25-vt': (port) => [process.env.JDK25_JAVA || '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port), '--spring.threads.virtual.enabled=true']],
   // Investigation only: a starter server jar built from another commit, for before/after runs.
   'starter-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_BEFORE_JAR || path.join(root, 'results/starter-before.jar'), ...SPRING_ARGS(port)]],
   node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
