@@ -92,9 +92,8 @@ final class JettyTransport implements Transport {
 			}
 			this.session.close(status.getCode(), status.getReason(), Callback.from(() -> {
 			}, (failure) -> disconnect(failure)));
-			// After the close frame is queued, so that an idle timeout that is already
-			// due
-			// does not send a close of its own (1001) ahead of ours.
+			// Only once our close frame is queued: an idle timeout already due would
+			// otherwise send a close of its own (1001) ahead of ours.
 			this.session.setIdleTimeout(this.closeTimeout);
 		}
 		catch (RuntimeException ex) {
