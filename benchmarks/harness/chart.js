@@ -121,7 +121,15 @@ function drawChart(output) {
     panels.push(p.svg);
     y += p.height;
   }
-  const legend = servers.map((s, i) => `<rect x="${70 + i * 130}" y="${y + 6}" width="14" height="14" fill="${COLORS[s]}"/><text x="${90 + i * 130}" y="${y + 18}" font-size="13" ${FONT}>${escape(s === 'floor' ? 'floor (raw Spring)' : s === 'node' ? 'Node ws' : s)}</text>`);
+  // Each entry as wide as its label (about 7 px a character at 13 px), so none overlap.
+  const LABELS = { starter: 'starter (on Jetty)', 'starter-tomcat': 'starter on Tomcat', floor: 'floor (raw Spring, Tomcat)', node: 'Node ws' };
+  let legendX = 70;
+  const legend = servers.map((s) => {
+    const label = LABELS[s] || s;
+    const entry = `<rect x="${legendX}" y="${y + 6}" width="14" height="14" fill="${COLORS[s]}"/><text x="${legendX + 20}" y="${y + 18}" font-size="13" ${FONT}>${escape(label)}</text>`;
+    legendX += 40 + label.length * 7;
+    return entry;
+  });
   const height = y + 40;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
