@@ -106,6 +106,15 @@ class OutboundQueueTest {
 	}
 
 	@Test
+	void closeOfAnIdleQueueGoesOutAtOnceAndNoLaterFrameFollowsIt() {
+		this.queue.closeAfterPending(CloseStatus.GOING_AWAY);
+		assertThat(this.transport.closed).isEqualTo(CloseStatus.GOING_AWAY);
+		assertThat(this.queue.offer("late")).isFalse();
+		assertThat(this.transport.started).isEmpty();
+		assertThat(this.queue.isClosed()).isTrue();
+	}
+
+	@Test
 	void pingOnlyWhenNothingIsInFlight() {
 		this.queue.offer("a");
 		this.queue.ping();
