@@ -2,7 +2,7 @@
 // Draws the results as one dependency-free SVG: throughput relative to the floor, the
 // worst delivery beside a stuck reader, and heap per idle connection, each with its target.
 
-const COLORS = { starter: '#2f6fdf', floor: '#8a8f98', node: '#3c9a5f', 'starter-jetty': '#e08a1e', 'starter-tomcat': '#e08a1e', 'starter-before': '#9bb8ef', 'starter-lean': '#7a4fd1', 'starter-jdk25-vt': '#c2417a' };
+const COLORS = { starter: '#2f6fdf', floor: '#8a8f98', node: '#3c9a5f', 'starter-jetty': '#e08a1e', 'starter-tomcat': '#e08a1e', 'starter-before': '#9bb8ef', 'starter-lean': '#7a4fd1', 'starter-jdk25-vt': '#c2417a', 'starter-parallel-gc': '#1e9aa0' };
 const WIDTH = 960;
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 

@@ -64,6 +64,9 @@ const SERVERS = {
   // Investigation only: the starter on JDK 25 with Tomcat on virtual threads, which makes
   // the handoff Tomcat does after every asynchronous send cheaper.
   'starter-jdk25-vt': (port) => [process.env.JDK25_JAVA || '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port), '--spring.threads.virtual.enabled=true']],
+  // Investigation only: the starter with the parallel collector instead of G1, whose
+  // concurrent card refinement takes a large share of the CPU in big fan-outs.
+  'starter-parallel-gc': (port) => ['java', [...JVM_FLAGS.filter((flag) => flag !== '-XX:+UseG1GC'), '-XX:+UseParallelGC', '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
   // Investigation only: a starter server jar built from another commit, for before/after runs.
   'starter-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_BEFORE_JAR || path.join(root, 'results/starter-before.jar'), ...SPRING_ARGS(port)]],
   node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
