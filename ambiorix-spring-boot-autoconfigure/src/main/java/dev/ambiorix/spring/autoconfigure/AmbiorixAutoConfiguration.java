@@ -5,8 +5,8 @@ import java.time.Duration;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.endpoint.AmbiorixWebSocketHandler;
 import dev.ambiorix.spring.endpoint.InboundLimits;
-import dev.ambiorix.spring.endpoint.JettyConnectionSettings;
 import dev.ambiorix.spring.endpoint.TomcatMessageBuffers;
+import dev.ambiorix.spring.endpoint.UpgradeStrategies;
 import dev.ambiorix.spring.endpoint.WebSocketUpgradeHandlerMapping;
 import dev.ambiorix.spring.handler.BeanValidationPayloadValidator;
 import dev.ambiorix.spring.handler.EnvelopeDispatcher;
@@ -24,6 +24,7 @@ import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalClients;
 import dev.ambiorix.spring.session.LocalFrameDelivery;
 import dev.ambiorix.spring.session.OutboundLimits;
+import jakarta.servlet.ServletContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,7 +44,6 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
@@ -178,14 +178,10 @@ public final class AmbiorixAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "ambiorixWebSocketRequestHandler")
-	WebSocketHttpRequestHandler ambiorixWebSocketRequestHandler(WebSocketHandler handler,
-			AmbiorixProperties properties) {
-		DefaultHandshakeHandler handshakeHandler = new DefaultHandshakeHandler();
-		if (handler instanceof AmbiorixWebSocketHandler) {
-			JettyConnectionSettings.apply(handshakeHandler,
-					properties.getWebsocket().getMaxTextMessageSize().toBytes());
-		}
-		WebSocketHttpRequestHandler requestHandler = new WebSocketHttpRequestHandler(handler, handshakeHandler);
+	WebSocketHttpRequestHandler ambiorixWebSocketRequestHandler(WebSocketHandler handler, AmbiorixProperties properties,
+			ObjectProvider<ServletContext> servletContext) {
+		WebSocketHttpRequestHandler requestHandler = new WebSocketHttpRequestHandler(handler,
+				UpgradeStrategies.handshakeHandlerFor(servletContext.getIfAvailable()));
 		OriginHandshakeInterceptor origins = new OriginHandshakeInterceptor();
 		origins.setAllowedOriginPatterns(properties.getWebsocket().getAllowedOriginPatterns());
 		requestHandler.getHandshakeInterceptors().add(origins);

@@ -2,12 +2,15 @@ package dev.ambiorix.spring.endpoint;
 
 import java.time.Duration;
 
-import org.springframework.web.socket.server.RequestUpgradeStrategy;
-import org.springframework.web.socket.server.jetty.JettyRequestUpgradeStrategy;
-import org.springframework.web.socket.server.support.AbstractHandshakeHandler;
+import org.eclipse.jetty.websocket.api.Session;
+
+import org.springframework.util.ClassUtils;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
- * Makes the endpoint's properties mean on Jetty what they mean on Tomcat.
+ * Makes the endpoint's properties mean on Jetty what they mean on Tomcat, for the
+ * endpoint's own connections only.
  * <p>
  * On Jetty, Spring receives each text message whole, and Jetty closes a message over its
  * own limit (64 KiB unless configured) with 1009 before the endpoint sees it, so a larger
@@ -15,43 +18,44 @@ import org.springframework.web.socket.server.support.AbstractHandshakeHandler;
  * a connection after 30 s without traffic, whatever
  * {@code ambiorix.websocket.idle-timeout} and the ping interval say. Tomcat hands the
  * endpoint parts of messages and has no idle timeout of its own, so the endpoint's limits
- * are the only ones there.
+ * are the only ones there. Set per connection when it opens, so that other WebSocket
+ * endpoints of the application keep Jetty's settings.
  */
-public final class JettyConnectionSettings {
+final class JettyConnectionSettings {
 
-	private static final String JETTY_STRATEGY = "org.springframework.web.socket.server.jetty.JettyRequestUpgradeStrategy";
+	private static final boolean JETTY_PRESENT = ClassUtils.isPresent("org.eclipse.jetty.websocket.api.Session",
+			JettyConnectionSettings.class.getClassLoader());
 
 	private JettyConnectionSettings() {
 	}
 
 	/**
-	 * Apply the endpoint's settings to the connections this handshake handler upgrades,
-	 * if it upgrades them on Jetty.
-	 * @param handshakeHandler the endpoint's handshake handler
+	 * Apply the endpoint's settings to a connection, if it is a Jetty one.
+	 * @param session a connection the endpoint has just accepted
 	 * @param maxMessageBytes the endpoint's largest message
 	 */
-	public static void apply(AbstractHandshakeHandler handshakeHandler, long maxMessageBytes) {
-		RequestUpgradeStrategy strategy = handshakeHandler.getRequestUpgradeStrategy();
-		// By name, so that nothing of Jetty's is loaded where Jetty is absent.
-		if (strategy.getClass().getName().equals(JETTY_STRATEGY)) {
-			Jetty.configure(strategy, maxMessageBytes);
+	static void apply(WebSocketSession session, long maxMessageBytes) {
+		if (JETTY_PRESENT && session instanceof NativeWebSocketSession adapter) {
+			Jetty.configure(adapter, maxMessageBytes);
 		}
 	}
 
+	/**
+	 * Holds every reference to Jetty's types, so that nothing of Jetty's is loaded where
+	 * Jetty is absent.
+	 */
 	private static final class Jetty {
 
-		static void configure(RequestUpgradeStrategy strategy, long maxMessageBytes) {
-			((JettyRequestUpgradeStrategy) strategy).addWebSocketConfigurer((session) -> {
-				if (session.getMaxTextMessageSize() < maxMessageBytes) {
-					session.setMaxTextMessageSize(maxMessageBytes);
-				}
-				// Binary messages get an error envelope, not 1009, up to the same limit.
-				if (session.getMaxBinaryMessageSize() < maxMessageBytes) {
-					session.setMaxBinaryMessageSize(maxMessageBytes);
-				}
-				// The client supervisor owns idleness: pings, and the idle timeout.
-				session.setIdleTimeout(Duration.ZERO);
-			});
+		static void configure(NativeWebSocketSession adapter, long maxMessageBytes) {
+			Session session = adapter.getNativeSession(Session.class);
+			if (session == null) {
+				return;
+			}
+			session.setMaxTextMessageSize(maxMessageBytes);
+			// Binary messages get an error envelope, not 1009, up to the same limit.
+			session.setMaxBinaryMessageSize(maxMessageBytes);
+			// The client supervisor owns idleness: pings, and the idle timeout.
+			session.setIdleTimeout(Duration.ZERO);
 		}
 
 	}

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("jetty")
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "ambiorix.websocket.send-time-limit=2s")
+		properties = { "ambiorix.websocket.send-time-limit=2s", "ambiorix.websocket.max-text-message-size=100KB" })
 class JettyTransportTest {
 
 	@LocalServerPort
@@ -61,13 +61,14 @@ class JettyTransportTest {
 	}
 
 	@Test
-	void jettysOwnIdleTimeoutIsOffSinceTheSupervisorOwnsIdleness() {
+	void jettysOwnLimitsFollowTheEndpointsSinceTheSupervisorOwnsIdleness() {
 		try (TestClient client = TestClient.connect(this.port)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 1);
 			WebSocketSession session = this.clients.all().iterator().next().session();
 			Session jetty = ((NativeWebSocketSession) session).getNativeSession(Session.class);
 			assertThat(jetty.getIdleTimeout()).isZero();
-			assertThat(jetty.getMaxTextMessageSize()).isGreaterThanOrEqualTo(64 * 1024);
+			assertThat(jetty.getMaxTextMessageSize()).isEqualTo(100 * 1024);
+			assertThat(jetty.getMaxBinaryMessageSize()).isEqualTo(100 * 1024);
 		}
 	}
 

@@ -1,0 +1,46 @@
+package dev.ambiorix.spring.endpoint;
+
+import java.util.Locale;
+
+import jakarta.servlet.ServletContext;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+
+/**
+ * Picks the handshake handler for the server that actually runs.
+ * <p>
+ * Spring's {@link DefaultHandshakeHandler} upgrades through Jetty whenever Jetty's
+ * WebSocket server is on the classpath. The starter brings Jetty, so an application that
+ * keeps Tomcat alongside it and starts Tomcat would fail every upgrade; there the
+ * standard Jakarta upgrade, which Tomcat supports, is used instead.
+ */
+public final class UpgradeStrategies {
+
+	private static final boolean JETTY_PRESENT = ClassUtils.isPresent(
+			"org.eclipse.jetty.ee11.websocket.server.JettyWebSocketServerContainer",
+			UpgradeStrategies.class.getClassLoader());
+
+	private UpgradeStrategies() {
+	}
+
+	/**
+	 * Return a handshake handler that upgrades on the server of this servlet context.
+	 * @param servletContext the running server's servlet context, if known
+	 * @return the handshake handler
+	 */
+	public static DefaultHandshakeHandler handshakeHandlerFor(@Nullable ServletContext servletContext) {
+		if (JETTY_PRESENT && servletContext != null && !runsOnJetty(servletContext)) {
+			return new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy());
+		}
+		return new DefaultHandshakeHandler();
+	}
+
+	private static boolean runsOnJetty(ServletContext servletContext) {
+		String serverInfo = servletContext.getServerInfo();
+		return serverInfo != null && serverInfo.toLowerCase(Locale.ROOT).startsWith("jetty");
+	}
+
+}
