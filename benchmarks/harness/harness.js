@@ -72,6 +72,11 @@ const SERVERS = {
   node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
 };
 const serverNames = option('--servers') ? option('--servers').split(',') : ['starter', 'floor', 'node'];
+const unknownServers = serverNames.filter((name) => !SERVERS[name]);
+if (unknownServers.length > 0) {
+  console.error(`unknown server(s): ${unknownServers.join(', ')}; known: ${Object.keys(SERVERS).join(', ')}`);
+  process.exit(2);
+}
 
 // --out NAME writes to results/NAME/ (investigations); quick runs to results/quick/.
 const outDir = path.join(root, 'results', option('--out') || (quick ? 'quick' : ''));
