@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.endpoint;
 
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.support.TestApplication;
@@ -35,7 +36,13 @@ class LargeMessageLimitTest {
 	@Test
 	void messageOverARaisedLimitClosesWith1009() throws Exception {
 		try (TestClient client = TestClient.connect(this.port)) {
-			client.send("shout", "x".repeat(300_000));
+			try {
+				client.send("shout", "x".repeat(300_000));
+			}
+			catch (CompletionException ex) {
+				// Jetty closes as soon as the limit is passed, which may be before the
+				// client has written the rest: then the client's send fails.
+			}
 			assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1009);
 		}
 	}
