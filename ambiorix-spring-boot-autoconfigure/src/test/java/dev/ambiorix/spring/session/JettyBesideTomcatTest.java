@@ -1,16 +1,11 @@
 package dev.ambiorix.spring.session;
 
 import dev.ambiorix.spring.support.TestApplication;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,30 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("both-containers")
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
-class JettyBesideTomcatTest {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	WebServerApplicationContext context;
-
-	@Autowired
-	LocalClients clients;
+class JettyBesideTomcatTest extends BothContainersOnClasspath {
 
 	@Test
 	void withBothContainersPresentJettyStartsAndCarriesTheClients() {
-		ClassLoader classLoader = getClass().getClassLoader();
-		assertThat(ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", classLoader)).isTrue();
-		assertThat(ClassUtils.isPresent("org.eclipse.jetty.server.Server", classLoader)).isTrue();
-		assertThat(this.context.getWebServer().getClass().getName()).contains("Jetty");
-		try (TestClient client = TestClient.connect(this.port)) {
-			client.request("shout", "hi", 1);
-			assertThat(client.next().get("message").stringValue()).isEqualTo("HI");
-			assertThat(this.clients.all()).singleElement()
-				.extracting(ClientConnection::transport)
-				.isInstanceOf(JettyTransport.class);
-		}
+		assertThat(roundTripOn("Jetty")).isInstanceOf(JettyTransport.class);
 	}
 
 }

@@ -1,16 +1,11 @@
 package dev.ambiorix.spring.session;
 
 import dev.ambiorix.spring.support.TestApplication;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,30 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("both-containers")
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "spring.autoconfigure.exclude=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration")
-class TomcatBesideJettyTest {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	WebServerApplicationContext context;
-
-	@Autowired
-	LocalClients clients;
+class TomcatBesideJettyTest extends BothContainersOnClasspath {
 
 	@Test
 	void withBothContainersPresentTomcatCanStillCarryTheClients() {
-		ClassLoader classLoader = getClass().getClassLoader();
-		assertThat(ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", classLoader)).isTrue();
-		assertThat(ClassUtils.isPresent("org.eclipse.jetty.server.Server", classLoader)).isTrue();
-		assertThat(this.context.getWebServer().getClass().getName()).contains("Tomcat");
-		try (TestClient client = TestClient.connect(this.port)) {
-			client.request("shout", "hi", 1);
-			assertThat(client.next().get("message").stringValue()).isEqualTo("HI");
-			assertThat(this.clients.all()).singleElement()
-				.extracting((connection) -> connection.transport().getClass().getSimpleName())
-				.isEqualTo("JakartaAsyncTransport");
-		}
+		assertThat(roundTripOn("Tomcat").getClass().getSimpleName()).isEqualTo("JakartaAsyncTransport");
 	}
 
 }
