@@ -13,9 +13,9 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  * Picks the handshake handler for the server that actually runs.
  * <p>
  * Spring's {@link DefaultHandshakeHandler} upgrades through Jetty whenever Jetty's
- * WebSocket server is on the classpath. The starter brings Jetty, so an application that
- * keeps Tomcat alongside it and starts Tomcat would fail every upgrade; there the
- * standard Jakarta upgrade, which Tomcat supports, is used instead.
+ * WebSocket server is on the classpath. An application with both containers on its
+ * classpath that starts Tomcat would then fail every upgrade; there the standard Jakarta
+ * upgrade, which Tomcat supports, is used instead.
  */
 public final class UpgradeStrategies {
 

@@ -10,10 +10,10 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application that adds the starter, which brings Jetty, to one that already has
- * Tomcat (through {@code spring-boot-starter-webmvc}, say) has both containers on its
- * classpath: Spring Boot then starts Jetty, and the starter works there. Runs only in the
- * {@code both-containers-tests} execution, whose classpath has both.
+ * An application that adds {@code spring-boot-starter-jetty} without excluding Tomcat has
+ * both containers on its classpath: Spring Boot then starts Jetty, and the endpoint works
+ * there. Runs only in the {@code both-containers-tests} execution, whose classpath has
+ * both.
  */
 @Tag("both-containers")
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
