@@ -1,13 +1,16 @@
 package dev.ambiorix.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import dev.ambiorix.spring.RawWebSocketHandler;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.endpoint.AmbiorixWebSocketHandler;
 import dev.ambiorix.spring.endpoint.InboundLimits;
 import dev.ambiorix.spring.endpoint.TomcatMessageBuffers;
 import dev.ambiorix.spring.endpoint.UpgradeStrategies;
-import dev.ambiorix.spring.endpoint.WebSocketUpgradeHandlerMapping;
+import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.handler.BeanValidationPayloadValidator;
 import dev.ambiorix.spring.handler.EnvelopeDispatcher;
 import dev.ambiorix.spring.handler.HandlerRegistry;
@@ -38,11 +41,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
@@ -50,8 +55,9 @@ import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler
 /**
  * Auto-configuration of the Ambiorix WebSocket endpoint: {@code @Receive} handlers,
  * {@link WebSocketClients}, upgrades on {@code /} and {@code /static/ambiorix.js}. Every
- * bean backs off when the application defines its own; a {@link WebSocketHandler} bean of
- * the application's takes over the raw connection.
+ * bean backs off when the application defines its own. A {@link WebSocketHandler} bean
+ * qualified {@link RawWebSocketHandler @RawWebSocketHandler} takes over the raw
+ * connection; the application's other WebSocket endpoints live beside ours.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration" })
@@ -152,7 +158,7 @@ public final class AmbiorixAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(WebSocketHandler.class)
+	@ConditionalOnMissingBean(value = AmbiorixWebSocketHandler.class, annotation = RawWebSocketHandler.class)
 	AmbiorixWebSocketHandler ambiorixWebSocketHandler(ClientConnections connections, LocalClients clients,
 			EnvelopeReader reader, EnvelopeDispatcher dispatcher, ApplicationEventPublisher events,
 			AmbiorixProperties properties) {
@@ -169,34 +175,53 @@ public final class AmbiorixAutoConfiguration {
 	 * messages.
 	 */
 	@Bean
-	@ConditionalOnBean(AmbiorixWebSocketHandler.class)
-	@ConditionalOnMissingBean({ ServletServerContainerFactoryBean.class, WebSocketConfigurer.class })
+	@ConditionalOnMissingBean(value = { ServletServerContainerFactoryBean.class, WebSocketConfigurer.class },
+			annotation = RawWebSocketHandler.class)
 	@ConditionalOnClass(name = "org.apache.tomcat.websocket.server.WsServerContainer")
 	TomcatMessageBuffers ambiorixTomcatMessageBuffers() {
 		return new TomcatMessageBuffers(TOMCAT_MESSAGE_BUFFER_SIZE);
 	}
 
+	/**
+	 * The upgrade at our paths: to our endpoint, or to the application's
+	 * {@link RawWebSocketHandler @RawWebSocketHandler} when it declares one. Any other
+	 * {@link WebSocketHandler} bean (STOMP's, say) lives at its own paths.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "ambiorixWebSocketRequestHandler")
-	WebSocketHttpRequestHandler ambiorixWebSocketRequestHandler(WebSocketHandler handler, AmbiorixProperties properties,
-			ObjectProvider<ServletContext> servletContext) {
-		WebSocketHttpRequestHandler requestHandler = new WebSocketHttpRequestHandler(handler,
+	WebSocketHttpRequestHandler ambiorixWebSocketRequestHandler(ObjectProvider<AmbiorixWebSocketHandler> endpoint,
+			@RawWebSocketHandler ObjectProvider<WebSocketHandler> rawHandler, AmbiorixProperties properties,
+			ObjectProvider<ServletContext> servletContext, ObjectProvider<WebSocketEndpointCustomizer> customizers) {
+		WebSocketHttpRequestHandler requestHandler = new WebSocketHttpRequestHandler(
+				rawHandler.getIfUnique(endpoint::getObject),
 				UpgradeStrategies.handshakeHandlerFor(servletContext.getIfAvailable()));
 		OriginHandshakeInterceptor origins = new OriginHandshakeInterceptor();
 		origins.setAllowedOriginPatterns(properties.getWebsocket().getAllowedOriginPatterns());
 		requestHandler.getHandshakeInterceptors().add(origins);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(requestHandler));
 		return requestHandler;
 	}
 
+	/**
+	 * Maps upgrade requests, and only those, at our paths: a plain {@code GET /} still
+	 * reaches the application's own page. Before controllers and the welcome page, which
+	 * may also claim {@code /}.
+	 */
 	@Bean
-	@ConditionalOnMissingBean
-	WebSocketUpgradeHandlerMapping ambiorixWebSocketUpgradeHandlerMapping(
-			WebSocketHttpRequestHandler ambiorixWebSocketRequestHandler, AmbiorixProperties properties) {
-		return new WebSocketUpgradeHandlerMapping(properties.getWebsocket().getPaths(),
-				ambiorixWebSocketRequestHandler);
+	@ConditionalOnMissingBean(name = "ambiorixWebSocketHandlerMapping")
+	WebSocketHandlerMapping ambiorixWebSocketHandlerMapping(WebSocketHttpRequestHandler ambiorixWebSocketRequestHandler,
+			AmbiorixProperties properties) {
+		WebSocketHandlerMapping mapping = new WebSocketHandlerMapping();
+		Map<String, Object> urlMap = new LinkedHashMap<>();
+		properties.getWebsocket().getPaths().forEach((path) -> urlMap.put(path, ambiorixWebSocketRequestHandler));
+		mapping.setUrlMap(urlMap);
+		mapping.setWebSocketUpgradeMatch(true);
+		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		return mapping;
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "ambiorixClientScriptConfigurer")
 	WebMvcConfigurer ambiorixClientScriptConfigurer() {
 		return new WebMvcConfigurer() {
 

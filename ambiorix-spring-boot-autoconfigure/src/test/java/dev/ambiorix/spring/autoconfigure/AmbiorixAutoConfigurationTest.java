@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.ambiorix.spring.Receive;
+import dev.ambiorix.spring.RawWebSocketHandler;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.endpoint.AmbiorixWebSocketHandler;
 import dev.ambiorix.spring.endpoint.TomcatMessageBuffers;
-import dev.ambiorix.spring.endpoint.WebSocketUpgradeHandlerMapping;
+import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.handler.BeanValidationPayloadValidator;
 import dev.ambiorix.spring.handler.EnvelopeDispatcher;
 import dev.ambiorix.spring.handler.HandlerRegistry;
@@ -43,7 +44,11 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.socket.server.support.HttpSessionHandshakeInterceptor;
+import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,7 +66,7 @@ class AmbiorixAutoConfigurationTest {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(AmbiorixWebSocketHandler.class);
-			assertThat(context).hasSingleBean(WebSocketUpgradeHandlerMapping.class);
+			assertThat(context).hasBean("ambiorixWebSocketHandlerMapping");
 			assertThat(context).hasSingleBean(WebSocketClients.class);
 			assertThat(context).hasSingleBean(ClientSupervisor.class);
 			assertThat(context).hasSingleBean(BeanValidationPayloadValidator.class);
@@ -145,7 +150,7 @@ class AmbiorixAutoConfigurationTest {
 		this.runner.withPropertyValues("ambiorix.websocket.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(AmbiorixWebSocketHandler.class);
-			assertThat(context).doesNotHaveBean(WebSocketUpgradeHandlerMapping.class);
+			assertThat(context).doesNotHaveBean("ambiorixWebSocketHandlerMapping");
 			assertThat(context).doesNotHaveBean(WebSocketClients.class);
 			assertThat(context).doesNotHaveBean(ReceiveMethodProcessor.class);
 			assertThat(context).doesNotHaveBean(AmbiorixProperties.class);
@@ -173,14 +178,45 @@ class AmbiorixAutoConfigurationTest {
 	}
 
 	@Test
-	void userWebSocketHandlerTakesOverTheEndpoint() {
+	void rawWebSocketHandlerTakesOverTheEndpointOnlyWhenQualified() {
 		this.runner.withUserConfiguration(RawHandlerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(AmbiorixWebSocketHandler.class);
 			assertThat(WebSocketHandlerDecorator
-				.unwrap(context.getBean(WebSocketHttpRequestHandler.class).getWebSocketHandler()))
+				.unwrap(context.getBean("ambiorixWebSocketRequestHandler", WebSocketHttpRequestHandler.class)
+					.getWebSocketHandler()))
 				.isSameAs(context.getBean("rawHandler"));
 		});
+	}
+
+	@Test
+	void otherWebSocketHandlersLeaveTheEndpointAlone() {
+		this.runner.withUserConfiguration(OtherHandlersConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(WebSocketHandlerDecorator
+				.unwrap(context.getBean("ambiorixWebSocketRequestHandler", WebSocketHttpRequestHandler.class)
+					.getWebSocketHandler()))
+				.isSameAs(context.getBean(AmbiorixWebSocketHandler.class));
+		});
+	}
+
+	@Test
+	void endpointCustomizersAreApplied() {
+		HandshakeInterceptor interceptor = new HttpSessionHandshakeInterceptor();
+		this.runner
+			.withBean(WebSocketEndpointCustomizer.class,
+					() -> (requestHandler) -> requestHandler.getHandshakeInterceptors().add(interceptor))
+			.run((context) -> assertThat(
+					context.getBean("ambiorixWebSocketRequestHandler", WebSocketHttpRequestHandler.class)
+						.getHandshakeInterceptors())
+				.contains(interceptor));
+	}
+
+	@Test
+	void customClientScriptConfigurerBacksOff() {
+		WebMvcConfigurer mine = new WebMvcConfigurer() {
+		};
+		this.runner.withBean("ambiorixClientScriptConfigurer", WebMvcConfigurer.class, () -> mine)
+			.run((context) -> assertThat(context.getBean("ambiorixClientScriptConfigurer")).isSameAs(mine));
 	}
 
 	@Test
@@ -271,8 +307,9 @@ class AmbiorixAutoConfigurationTest {
 
 	@Test
 	void customUpgradeMappingBacksOff() {
-		assertBacksOff(WebSocketUpgradeHandlerMapping.class, () -> new WebSocketUpgradeHandlerMapping(List.of("/x"),
-				new WebSocketHttpRequestHandler(new TextWebSocketHandler())));
+		WebSocketHandlerMapping mine = new WebSocketHandlerMapping();
+		this.runner.withBean("ambiorixWebSocketHandlerMapping", WebSocketHandlerMapping.class, () -> mine)
+			.run((context) -> assertThat(context.getBean("ambiorixWebSocketHandlerMapping")).isSameAs(mine));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -337,7 +374,28 @@ class AmbiorixAutoConfigurationTest {
 	static class RawHandlerConfiguration {
 
 		@Bean
+		@RawWebSocketHandler
 		WebSocketHandler rawHandler() {
+			return new TextWebSocketHandler();
+		}
+
+		@Bean
+		WebSocketHandler otherHandler() {
+			return new TextWebSocketHandler();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OtherHandlersConfiguration {
+
+		@Bean
+		WebSocketHandler firstHandler() {
+			return new TextWebSocketHandler();
+		}
+
+		@Bean
+		WebSocketHandler secondHandler() {
 			return new TextWebSocketHandler();
 		}
 

@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.endpoint;
 
+import dev.ambiorix.spring.RawWebSocketHandler;
 import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application's own {@code WebSocketHandler} gets the raw connection at {@code /},
+ * An application's own {@code WebSocketHandler}, qualified
+ * {@link RawWebSocketHandler @RawWebSocketHandler}, gets the raw connection at {@code /},
  * like Ambiorix's {@code app$websocket}.
  */
 @SpringBootTest(classes = RawHandlerTakeoverTest.RawApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
@@ -38,6 +40,7 @@ class RawHandlerTakeoverTest {
 	static class RawApplication {
 
 		@Bean
+		@RawWebSocketHandler
 		TextWebSocketHandler rawHandler() {
 			return new TextWebSocketHandler() {
 
