@@ -120,14 +120,8 @@ public final class AmbiorixAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClientSupervisor ambiorixClientSupervisor(LocalClients clients, AmbiorixProperties properties) {
 		AmbiorixProperties.Websocket websocket = properties.getWebsocket();
-		Duration ping = websocket.getPingInterval();
-		Duration idle = websocket.getIdleTimeout();
-		if (!ping.isZero() && !idle.isZero() && idle.compareTo(ping) <= 0) {
-			throw new IllegalStateException(
-					"ambiorix.websocket.idle-timeout (" + idle + ") must exceed ambiorix.websocket.ping-interval ("
-							+ ping + "), or live but quiet clients are dropped before they are pinged");
-		}
-		return new ClientSupervisor(clients, websocket.getSendTimeLimit(), ping, idle);
+		return new ClientSupervisor(clients, websocket.getSendTimeLimit(), websocket.getPingInterval(),
+				websocket.getIdleTimeout());
 	}
 
 	@Bean

@@ -4,21 +4,43 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.ambiorix.spring.protocol.JsonLimits;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the Ambiorix WebSocket endpoint.
  */
 @ConfigurationProperties("ambiorix")
-public class AmbiorixProperties {
+public class AmbiorixProperties implements Validator {
 
 	private final Websocket websocket = new Websocket();
 
 	private final Json json = new Json();
 
 	private final Errors errors = new Errors();
+
+	/**
+	 * Check the rules that span properties, once all are bound.
+	 */
+	@Override
+	public void validate(Object target, org.springframework.validation.Errors errors) {
+		Duration ping = this.websocket.getPingInterval();
+		Duration idle = this.websocket.getIdleTimeout();
+		if (!ping.isZero() && !idle.isZero() && idle.compareTo(ping) <= 0) {
+			errors.rejectValue("websocket.idleTimeout", "tooShort",
+					"ambiorix.websocket.idle-timeout (" + idle + ") must exceed ambiorix.websocket.ping-interval ("
+							+ ping + "), or live but quiet clients are dropped before they are pinged");
+		}
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return AmbiorixProperties.class.isAssignableFrom(type);
+	}
 
 	public Websocket getWebsocket() {
 		return this.websocket;
@@ -216,22 +238,22 @@ public class AmbiorixProperties {
 		/**
 		 * Deepest nesting of arrays and objects in a frame.
 		 */
-		private int maxNestingDepth = 64;
+		private int maxNestingDepth = JsonLimits.DEFAULTS.maxNestingDepth();
 
 		/**
 		 * Longest string value in a frame, in characters.
 		 */
-		private int maxStringLength = 65536;
+		private int maxStringLength = JsonLimits.DEFAULTS.maxStringLength();
 
 		/**
 		 * Longest number in a frame, in characters.
 		 */
-		private int maxNumberLength = 1000;
+		private int maxNumberLength = JsonLimits.DEFAULTS.maxNumberLength();
 
 		/**
 		 * Longest object key in a frame, in characters.
 		 */
-		private int maxNameLength = 1024;
+		private int maxNameLength = JsonLimits.DEFAULTS.maxNameLength();
 
 		public int getMaxNestingDepth() {
 			return this.maxNestingDepth;
