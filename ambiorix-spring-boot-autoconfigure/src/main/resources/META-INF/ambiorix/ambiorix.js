@@ -335,7 +335,7 @@
     function serverError(envelope) {
       var message = envelope.message || {};
       var error = failure(message.code || 'server_error', message.detail || 'the server refused a message',
-        { name: message.name, envelope: envelope });
+        { envelope: envelope });
       var listened = started.some(function (instance) {
         return (instance._hooks.error || []).length > 0 || instance._handlers.has('ambiorix:error');
       });
