@@ -382,6 +382,16 @@ test('the online event probes an open connection at once', () => {
   assert.equal(sockets[0].sent[0].name, 'ambiorix:ping');
 });
 
+test('turning the heartbeat off during a probe keeps the connection', () => {
+  const { Ambiorix, sockets, clock } = connected();
+  clock.advance(25000);
+  assert.equal(sockets[0].sent[0].name, 'ambiorix:ping');
+  Ambiorix.configure({ heartbeat: false });
+  clock.advance(60000);
+  assert.equal(Ambiorix.state(), 'open');
+  assert.equal(sockets[0].sent.length, 1);
+});
+
 test('turning reconnect off cancels a reconnect already scheduled', () => {
   const { Ambiorix, sockets, clock } = connected();
   sockets[0].drop();

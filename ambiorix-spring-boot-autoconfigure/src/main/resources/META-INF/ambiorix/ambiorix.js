@@ -441,7 +441,13 @@
         clear('reconnect');
         state = 'closed';
       }
-      if (state === 'open' && !probing) armHeartbeat();
+      if (!options.heartbeat) {
+        clear('idle');
+        clear('dead');
+        probing = false;
+      } else if (state === 'open' && !probing) {
+        armHeartbeat();
+      }
       return Ambiorix;
     };
 
@@ -575,17 +581,21 @@
     var Ambiorix = createAmbiorix(env, tag.options);
     env.Ambiorix = Ambiorix;
     env.parseCookie = parseCookie;
-    Object.defineProperty(env, 'ambiorixSocket', {
-      configurable: true,
-      enumerable: true,
-      get: function () {
-        return Ambiorix.socket();
-      },
-      // A page that assigns the name takes it over.
-      set: function (value) {
-        Object.defineProperty(env, 'ambiorixSocket', { value: value, writable: true, configurable: true, enumerable: true });
-      }
-    });
+    try {
+      Object.defineProperty(env, 'ambiorixSocket', {
+        configurable: true,
+        enumerable: true,
+        get: function () {
+          return Ambiorix.socket();
+        },
+        // A page that assigns the name takes it over.
+        set: function (value) {
+          Object.defineProperty(env, 'ambiorixSocket', { value: value, writable: true, configurable: true, enumerable: true });
+        }
+      });
+    } catch (e) {
+      // An earlier script declared the name with var: it is the page's.
+    }
     if (!tag.manual && env.ambiorixManualConnect !== true) Ambiorix.connect();
     return Ambiorix;
   }
