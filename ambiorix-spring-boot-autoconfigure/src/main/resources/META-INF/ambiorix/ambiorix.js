@@ -93,6 +93,7 @@
     var started = [];
     var everStarted = false;
     var held = [];
+    var warnedHold = false;
     var pending = new Map();
     var nextId = 1;
 
@@ -305,12 +306,13 @@
         if (pending.has(envelope.id)) settle(envelope);
         return;
       }
-      if (started.length === 0 && !everStarted) {
+      // Before any instance started, and until those kept are delivered, keep them in order.
+      if ((started.length === 0 && !everStarted) || held.length > 0) {
         if (held.length < HOLD_LIMIT) held.push(envelope);
-        return;
-      }
-      if (held.length > 0) {
-        held.push(envelope);
+        else if (!warnedHold && env.console && env.console.warn) {
+          warnedHold = true;
+          env.console.warn('ambiorix: ' + HOLD_LIMIT + ' messages wait for an instance to start; further ones are dropped');
+        }
         return;
       }
       deliver(envelope);
