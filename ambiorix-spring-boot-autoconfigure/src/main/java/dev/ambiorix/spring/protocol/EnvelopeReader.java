@@ -211,7 +211,7 @@ public final class EnvelopeReader {
 				return new ProtocolError(ErrorCode.INVALID_ENVELOPE,
 						(this.nameProblem != null) ? this.nameProblem : "name is missing", null, this.id);
 			}
-			String problem = EnvelopeNames.problem(name);
+			String problem = EnvelopeNames.problemInFrame(name);
 			if (problem != null) {
 				// An empty or over-long name is not echoed back: it is the problem.
 				String echoed = (!name.isEmpty() && name.length() <= EnvelopeNames.MAX_LENGTH) ? name : null;
