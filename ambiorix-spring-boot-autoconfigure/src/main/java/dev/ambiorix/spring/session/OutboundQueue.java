@@ -51,6 +51,11 @@ final class OutboundQueue {
 
 	private boolean closed;
 
+	/** Whether a ping is queued or in flight. */
+	private boolean pingPending;
+
+	private boolean pingInFlight;
+
 	/** Work-in-progress counter so that exactly one thread pumps at a time. */
 	private final AtomicInteger pumping = new AtomicInteger();
 
@@ -91,15 +96,18 @@ final class OutboundQueue {
 	}
 
 	/**
-	 * Queue a ping, unless something is already queued or in flight (then the client is
-	 * busy receiving, and the next round pings it).
+	 * Queue a ping ahead of the frames waiting, so that it goes out right after the send
+	 * in flight: a client that only receives is busy receiving whenever it is pinged, and
+	 * its pong is all that proves it alive. A ping still waiting or in flight is not
+	 * doubled.
 	 */
 	void ping() {
 		synchronized (this.lock) {
-			if (this.closed || this.inFlight || (this.queue != null && !this.queue.isEmpty())) {
+			if (this.closed || this.pingPending) {
 				return;
 			}
-			queue().add(PING);
+			this.pingPending = true;
+			queue().addFirst(PING);
 		}
 		pump();
 	}
@@ -214,6 +222,7 @@ final class OutboundQueue {
 			if (next instanceof CloseStatus) {
 				return next;
 			}
+			this.pingInFlight = (next == PING);
 			this.inFlight = true;
 			this.inFlightSince = System.nanoTime();
 			return next;
@@ -222,6 +231,10 @@ final class OutboundQueue {
 
 	private void sent(@Nullable Throwable failure) {
 		synchronized (this.lock) {
+			if (this.pingInFlight) {
+				this.pingInFlight = false;
+				this.pingPending = false;
+			}
 			this.inFlight = false;
 			this.inFlightChars = 0;
 		}
