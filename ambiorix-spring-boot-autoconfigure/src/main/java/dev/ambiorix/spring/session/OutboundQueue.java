@@ -194,15 +194,27 @@ final class OutboundQueue {
 		int missed = 1;
 		do {
 			Object next = takeNext();
-			if (next instanceof String text) {
-				this.transport.sendText(text, this::sent);
+			try {
+				if (next instanceof String text) {
+					this.transport.sendText(text, this::sent);
+				}
+				else if (next == PING) {
+					this.transport.sendPing(this::sent);
+				}
+				else if (next instanceof CloseStatus status) {
+					discard();
+					this.transport.close(status);
+				}
 			}
-			else if (next == PING) {
-				this.transport.sendPing(this::sent);
-			}
-			else if (next instanceof CloseStatus status) {
-				discard();
-				this.transport.close(status);
+			catch (RuntimeException ex) {
+				// Transports report failures through the callback; one that throws
+				// instead must not leave this loop, which would stop the queue for good.
+				if (next instanceof CloseStatus) {
+					this.terminator.terminate(SEND_FAILED);
+				}
+				else {
+					sent(ex);
+				}
 			}
 			missed = this.pumping.addAndGet(-missed);
 		}
