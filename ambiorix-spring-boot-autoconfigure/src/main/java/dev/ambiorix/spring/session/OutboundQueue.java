@@ -51,6 +51,9 @@ final class OutboundQueue {
 
 	private boolean closed;
 
+	/** Whether a close waits behind the queued frames: no frame may follow it. */
+	private boolean closing;
+
 	/** Whether a ping is queued or in flight. */
 	private boolean pingPending;
 
@@ -70,12 +73,12 @@ final class OutboundQueue {
 	 * Queue a text frame. A frame larger than the whole buffer is still accepted into an
 	 * empty queue, so that one big message does not disconnect a healthy client.
 	 * @param frame the frame text
-	 * @return {@code false} when the queue is closed or just overflowed
+	 * @return {@code false} when the queue is closed or closing, or just overflowed
 	 */
 	boolean offer(String frame) {
 		boolean overflow = false;
 		synchronized (this.lock) {
-			if (this.closed) {
+			if (this.closed || this.closing) {
 				return false;
 			}
 			long pending = this.queuedChars + this.inFlightChars;
@@ -103,7 +106,7 @@ final class OutboundQueue {
 	 */
 	void ping() {
 		synchronized (this.lock) {
-			if (this.closed || this.pingPending) {
+			if (this.closed || this.closing || this.pingPending) {
 				return;
 			}
 			this.pingPending = true;
@@ -118,9 +121,10 @@ final class OutboundQueue {
 	 */
 	void closeAfterPending(CloseStatus status) {
 		synchronized (this.lock) {
-			if (this.closed) {
+			if (this.closed || this.closing) {
 				return;
 			}
+			this.closing = true;
 			queue().add(status);
 		}
 		pump();
@@ -159,6 +163,16 @@ final class OutboundQueue {
 	boolean isClosed() {
 		synchronized (this.lock) {
 			return this.closed;
+		}
+	}
+
+	/**
+	 * Return whether frames are still taken: neither closed nor closing.
+	 * @return {@code true} while frames are taken
+	 */
+	boolean isAccepting() {
+		synchronized (this.lock) {
+			return !this.closed && !this.closing;
 		}
 	}
 
