@@ -98,7 +98,9 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 	@Override
 	public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) {
 		Inbound in = this.inbound.get(session.getId());
-		if (in == null) {
+		// Nothing from a client that was dropped (too big, slow, idle) or closed runs a
+		// handler, though the container may deliver frames until the close completes.
+		if (in == null || !in.client.isOpen()) {
 			return;
 		}
 		in.client.heard();
