@@ -94,6 +94,13 @@ public final class ReceiveMethodProcessor implements SmartInitializingSingleton,
 						"Use a non-empty name of at most " + EnvelopeNames.MAX_LENGTH
 								+ " characters that does not start with '" + EnvelopeNames.RESERVED_PREFIX + "'.");
 			}
+			String returnProblem = ReactorReplies.PRESENT ? ReactorReplies.problem(method.getReturnType()) : null;
+			if (returnProblem != null) {
+				throw new ReceiveHandlerDefinitionException(
+						"@Receive(\"" + name + "\") on " + ReceiveHandler.describe(method) + " " + returnProblem + ".",
+						"Return a Mono (a Flux's collectList() for a list), or send each element with "
+								+ "WebSocketClient.send and return nothing.");
+			}
 			Method invocable = AopUtils.selectInvocableMethod(method, (beanType != null) ? beanType : targetType);
 			ReflectionUtils.makeAccessible(invocable);
 			this.registry.register(new ReceiveHandler(name, invocable, bean, resolvers(name, method, targetType)));
