@@ -79,6 +79,9 @@ public final class EnvelopeDispatcher {
 			handlerFailed(client, envelope, handler, ex);
 			return;
 		}
+		if (ReactorReplies.PRESENT && ReactorReplies.isPublisher(result)) {
+			result = ReactorReplies.toStage(result);
+		}
 		if (result instanceof CompletionStage<?> stage) {
 			stage.whenComplete((value, ex) -> {
 				if (ex != null) {
