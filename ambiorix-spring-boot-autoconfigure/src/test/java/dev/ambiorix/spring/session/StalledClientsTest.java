@@ -1,0 +1,139 @@
+package dev.ambiorix.spring.session;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.event.ClientDisconnectedEvent;
+import dev.ambiorix.spring.support.RawWebSocket;
+import dev.ambiorix.spring.support.TestApplication;
+import dev.ambiorix.spring.support.TestApplication.ConnectionEvents;
+import dev.ambiorix.spring.support.TestClient;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fifty clients that stop reading while messages trickle out and pings fall due: no ping
+ * or close to them holds the supervisor or a caller thread, so each is dropped with 1008
+ * within the send time limit and a second, few threads are spent closing them, and a
+ * healthy client gets every message meanwhile. Runs on Tomcat and again on Jetty.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "ambiorix.websocket.send-time-limit=2s", "ambiorix.websocket.ping-interval=50ms" })
+class StalledClientsTest {
+
+	private static final int STALLED = 50;
+
+	private static final Duration SEND_TIME_LIMIT = Duration.ofSeconds(2);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	LocalClients clients;
+
+	@Autowired
+	WebSocketClients webSocketClients;
+
+	@Autowired
+	ConnectionEvents events;
+
+	@Test
+	void fiftyStalledClientsAreDroppedWith1008InTimeWhileAHealthyClientKeepsGettingMessages() throws Exception {
+		List<RawWebSocket> stalled = new ArrayList<>();
+		ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+		try {
+			for (int i = 0; i < STALLED; i++) {
+				// A tiny receive buffer, and nothing ever read past the handshake.
+				stalled.add(RawWebSocket.connect(this.port, 1024));
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.count() == STALLED);
+			Set<String> stalledIds = this.clients.all().stream().map(ClientConnection::id).collect(Collectors.toSet());
+			try (TestClient healthy = TestClient.connect(this.port)) {
+				await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == STALLED + 1);
+				// Small messages at a steady pace: between them the supervisor pings
+				// every
+				// client with nothing in flight, also those whose socket has just filled
+				// up.
+				AtomicInteger sent = new AtomicInteger();
+				AtomicInteger mostBackgroundThreads = new AtomicInteger();
+				String chunk = "x".repeat(4 * 1024);
+				ticker.scheduleAtFixedRate(() -> {
+					this.webSocketClients.broadcast("tick", sent.get() + ":" + chunk);
+					sent.incrementAndGet();
+					mostBackgroundThreads.accumulateAndGet(backgroundThreads(), Math::max);
+				}, 0, 20, TimeUnit.MILLISECONDS);
+				// Until every stalled client has a message it will never take, or is
+				// gone.
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> stalledIds.stream()
+						.map(this.clients::get)
+						.allMatch((client) -> client == null || client.outbound().queuedChars() > 0));
+				long allStuck = System.nanoTime();
+				await().atMost(SEND_TIME_LIMIT.plusSeconds(1))
+					.until(() -> stalledIds.stream().allMatch((id) -> this.clients.get(id) == null));
+				long dropped = System.nanoTime();
+				// The close itself may take Jetty up to a second more (a close frame
+				// stuck
+				// behind unread data), never a thread.
+				await().atMost(Duration.ofSeconds(2)).until(() -> disconnected(stalledIds).size() == STALLED);
+				long closed = System.nanoTime();
+				ticker.shutdownNow();
+				ticker.awaitTermination(5, TimeUnit.SECONDS);
+				System.out.printf(
+						"%d stalled clients dropped %d ms after the last one stuck, closed %d ms later;"
+								+ " at most %d background threads%n",
+						STALLED, (dropped - allStuck) / 1_000_000, (closed - dropped) / 1_000_000,
+						mostBackgroundThreads.get());
+				assertThat(disconnected(stalledIds)).allSatisfy((event) -> {
+					assertThat(event.status().getCode()).as(event.status().toString()).isEqualTo(1008);
+					assertThat(event.status().getReason()).contains("not reading");
+				});
+				// Every message reached the healthy client, in order.
+				int total = sent.get();
+				for (int i = 0; i < total; i++) {
+					assertThat(healthy.nextText()).contains("\"message\":\"" + i + ":");
+				}
+				assertThat(healthy.isOpen()).isTrue();
+				healthy.request("shout", "still here", 1);
+				assertThat(healthy.next().get("message").stringValue()).isEqualTo("STILL HERE");
+				// Closes that may wait are few threads' work, not one thread each.
+				assertThat(mostBackgroundThreads.get()).isLessThanOrEqualTo(2);
+			}
+		}
+		finally {
+			ticker.shutdownNow();
+			for (RawWebSocket socket : stalled) {
+				socket.close();
+			}
+		}
+	}
+
+	private List<ClientDisconnectedEvent> disconnected(Set<String> ids) {
+		return this.events.disconnected.stream().filter((event) -> ids.contains(event.client().id())).toList();
+	}
+
+	private static int backgroundThreads() {
+		return (int) Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("ambiorix-background-") || name.startsWith("ambiorix-close-"))
+			.count();
+	}
+
+}
