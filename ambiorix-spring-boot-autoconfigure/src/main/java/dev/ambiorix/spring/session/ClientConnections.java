@@ -3,6 +3,9 @@ package dev.ambiorix.spring.session;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
 
@@ -15,14 +18,22 @@ import org.springframework.web.socket.WebSocketSession;
  */
 public final class ClientConnections implements DisposableBean {
 
+	private static final int CLOSE_THREADS = 2;
+
 	private final LocalClients clients;
 
 	private final EnvelopeWriter writer;
 
 	private final OutboundLimits limits;
 
-	/** Runs closes, and sends on containers without asynchronous ones. */
+	/** Runs sends on containers without asynchronous ones. */
 	private final ExecutorService background;
+
+	/**
+	 * Runs closes that may block (Tomcat's), each for at most a millisecond when the
+	 * client is stuck: a few threads, however many clients go at once.
+	 */
+	private final ThreadPoolExecutor closer;
 
 	/**
 	 * Create the factory.
@@ -37,6 +48,11 @@ public final class ClientConnections implements DisposableBean {
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("ambiorix-background-");
 		threads.setDaemon(true);
 		this.background = Executors.newCachedThreadPool(threads);
+		CustomizableThreadFactory closeThreads = new CustomizableThreadFactory("ambiorix-close-");
+		closeThreads.setDaemon(true);
+		this.closer = new ThreadPoolExecutor(CLOSE_THREADS, CLOSE_THREADS, 10, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), closeThreads);
+		this.closer.allowCoreThreadTimeOut(true);
 	}
 
 	/**
@@ -47,8 +63,8 @@ public final class ClientConnections implements DisposableBean {
 	 */
 	public ClientConnection open(WebSocketSession session) {
 		ClientConnection client = new ClientConnection(UUID.randomUUID().toString(), session,
-				Transports.forSession(session, this.limits, this.background), this.writer, this.limits, this.clients,
-				this.background);
+				Transports.forSession(session, this.limits, this.background, this.closer), this.writer, this.limits,
+				this.clients, this.closer);
 		this.clients.add(client);
 		return client;
 	}
@@ -56,6 +72,7 @@ public final class ClientConnections implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.background.shutdown();
+		this.closer.shutdown();
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.ambiorix.spring.session;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 
 import jakarta.websocket.Session;
@@ -18,9 +17,9 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
 /**
- * Picks the best {@link Transport} for a session: the Jakarta WebSocket asynchronous API
- * where the container offers it (Tomcat), Jetty's own asynchronous API on Jetty, else
- * blocking sends run on an executor.
+ * Picks the best {@link Transport} for a session: {@link TomcatTransport} where the
+ * container offers the Jakarta WebSocket API (Tomcat), Jetty's own asynchronous API on
+ * Jetty, else blocking sends run on an executor.
  */
 final class Transports {
 
@@ -32,25 +31,24 @@ final class Transports {
 	private static final boolean JETTY_PRESENT = ClassUtils.isPresent("org.eclipse.jetty.websocket.api.Session",
 			Transports.class.getClassLoader());
 
-	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
 	private Transports() {
 	}
 
 	/**
-	 * Tomcat's own bound on blocking writes (pings and close frames), 20 s by default.
+	 * Return the transport for a session.
+	 * @param session the session
+	 * @param limits the outbound limits
+	 * @param blockingSendExecutor where sends run on a container without asynchronous
+	 * ones
+	 * @param closer the small pool where closes that may block run
+	 * @return the transport
 	 */
-	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
-
-	static Transport forSession(WebSocketSession session, OutboundLimits limits, Executor blockingSendExecutor) {
+	static Transport forSession(WebSocketSession session, OutboundLimits limits, Executor blockingSendExecutor,
+			Executor closer) {
 		Session nativeSession = (JAKARTA_PRESENT && session instanceof StandardWebSocketSession standard)
 				? standard.getNativeSession(Session.class) : null;
 		if (nativeSession != null) {
-			// A ping or close frame to a client that stopped reading must not hold a
-			// thread for long.
-			nativeSession.getUserProperties()
-				.put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(limits.sendTimeLimit().toMillis(), 1000L));
-			return new JakartaAsyncTransport(session, nativeSession);
+			return TomcatTransport.forSession(session, nativeSession, limits, closer);
 		}
 		Transport jetty = JETTY_PRESENT ? JettyTransport.forSession(session, limits) : null;
 		if (jetty != null) {
@@ -59,54 +57,13 @@ final class Transports {
 		return new BlockingTransport(session, blockingSendExecutor);
 	}
 
-	private static void closeQuietly(WebSocketSession session, CloseStatus status) {
+	static void closeQuietly(WebSocketSession session, CloseStatus status) {
 		try {
 			session.close(status);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug(LogMessage.format("Closing session %s failed", session.getId()), ex);
 		}
-	}
-
-	/**
-	 * Non-blocking sends through {@code RemoteEndpoint.Async}.
-	 */
-	private record JakartaAsyncTransport(WebSocketSession session, Session nativeSession) implements Transport {
-
-		@Override
-		public void sendText(String text, SendCallback callback) {
-			try {
-				this.nativeSession.getAsyncRemote()
-					.sendText(text, (result) -> callback.completed(result.isOK() ? null : failure(result)));
-			}
-			catch (RuntimeException ex) {
-				callback.completed(ex);
-			}
-		}
-
-		private static Throwable failure(jakarta.websocket.SendResult result) {
-			Throwable ex = result.getException();
-			return (ex != null) ? ex : new IOException("send failed");
-		}
-
-		@Override
-		public void sendPing(SendCallback callback) {
-			// Only sent while nothing else is in flight, so it does not wait behind data.
-			@Nullable Throwable failure = null;
-			try {
-				this.nativeSession.getAsyncRemote().sendPing(EMPTY.duplicate());
-			}
-			catch (IOException | RuntimeException ex) {
-				failure = ex;
-			}
-			callback.completed(failure);
-		}
-
-		@Override
-		public void close(CloseStatus status) {
-			closeQuietly(this.session, status);
-		}
-
 	}
 
 	/**
@@ -145,6 +102,14 @@ final class Transports {
 		@Override
 		public void close(CloseStatus status) {
 			closeQuietly(this.session, status);
+		}
+
+		/**
+		 * A blocking close without a bound of its own stays off the small close pool.
+		 */
+		@Override
+		public void terminate(CloseStatus status, Executor executor) {
+			this.executor.execute(() -> close(status));
 		}
 
 	}
