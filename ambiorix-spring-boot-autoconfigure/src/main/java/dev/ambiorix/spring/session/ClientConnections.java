@@ -17,6 +17,8 @@ import org.springframework.web.socket.WebSocketSession;
  */
 public final class ClientConnections implements DisposableBean {
 
+	static final int CLOSE_THREADS = 2;
+
 	private final LocalClients clients;
 
 	private final EnvelopeWriter writer;
@@ -24,14 +26,10 @@ public final class ClientConnections implements DisposableBean {
 	private final OutboundLimits limits;
 
 	/**
-	 * Threads for closes that may block, and sends on containers without asynchronous
-	 * ones: bounded, since thousands of clients can go at once; each task is short (a
-	 * blocking close is bounded by the container's send timeout), so the rest wait in
-	 * line.
+	 * Runs closes that may block (Tomcat's), each for at most a millisecond when the
+	 * client is stuck: a few threads, however many clients go at once.
 	 */
-	static final int BACKGROUND_THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
-
-	private final ThreadPoolExecutor background;
+	private final ThreadPoolExecutor closer;
 
 	/**
 	 * Create the factory.
@@ -43,11 +41,11 @@ public final class ClientConnections implements DisposableBean {
 		this.clients = clients;
 		this.writer = writer;
 		this.limits = limits;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("ambiorix-background-");
-		threads.setDaemon(true);
-		this.background = new ThreadPoolExecutor(BACKGROUND_THREADS, BACKGROUND_THREADS, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), threads);
-		this.background.allowCoreThreadTimeOut(true);
+		CustomizableThreadFactory closeThreads = new CustomizableThreadFactory("ambiorix-close-");
+		closeThreads.setDaemon(true);
+		this.closer = new ThreadPoolExecutor(CLOSE_THREADS, CLOSE_THREADS, 10, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), closeThreads);
+		this.closer.allowCoreThreadTimeOut(true);
 	}
 
 	/**
@@ -58,19 +56,19 @@ public final class ClientConnections implements DisposableBean {
 	 */
 	public ClientConnection open(WebSocketSession session) {
 		ClientConnection client = new ClientConnection(UUID.randomUUID().toString(), session,
-				Transports.forSession(session, this.limits, this.background), this.writer, this.limits, this.clients,
-				this.background);
+				Transports.forSession(session, this.limits, this.closer), this.writer, this.limits, this.clients,
+				this.closer);
 		this.clients.add(client);
 		return client;
 	}
 
-	Executor background() {
-		return this.background;
+	Executor closer() {
+		return this.closer;
 	}
 
 	@Override
 	public void destroy() {
-		this.background.shutdown();
+		this.closer.shutdown();
 	}
 
 }

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The background work of many clients at once runs on a bounded number of threads, and
- * none of it is lost.
+ * The closes of many stuck clients at once run on a bounded number of threads, and none
+ * of them is lost.
  */
 class ClientConnectionsTest {
 
@@ -30,7 +30,7 @@ class ClientConnectionsTest {
 			CountDownLatch done = new CountDownLatch(tasks);
 			for (int i = 0; i < tasks; i++) {
 				// Like a close that blocks on a client that stopped reading.
-				connections.background().execute(() -> {
+				connections.closer().execute(() -> {
 					threads.add(Thread.currentThread());
 					try {
 						release.await(10, TimeUnit.SECONDS);
@@ -41,10 +41,10 @@ class ClientConnectionsTest {
 					done.countDown();
 				});
 			}
-			await().atMost(Duration.ofSeconds(5)).until(() -> threads.size() == ClientConnections.BACKGROUND_THREADS);
+			await().atMost(Duration.ofSeconds(5)).until(() -> threads.size() == ClientConnections.CLOSE_THREADS);
 			release.countDown();
 			assertThat(done.await(10, TimeUnit.SECONDS)).as("every task ran").isTrue();
-			assertThat(threads).hasSize(ClientConnections.BACKGROUND_THREADS);
+			assertThat(threads).hasSize(ClientConnections.CLOSE_THREADS);
 		}
 		finally {
 			connections.destroy();
