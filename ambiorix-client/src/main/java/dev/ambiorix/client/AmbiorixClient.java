@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -101,6 +102,8 @@ public final class AmbiorixClient implements AutoCloseable {
 	private final ConcurrentMap<Long, PendingRequest> pending = new ConcurrentHashMap<>();
 
 	private final AtomicLong ids = new AtomicLong();
+
+	private volatile @Nullable BiConsumer<String, JsonNode> anyReceiver;
 
 	private final CompletableFuture<AmbiorixClient> firstOpen = new CompletableFuture<>();
 
@@ -269,6 +272,20 @@ public final class AmbiorixClient implements AutoCloseable {
 			}
 			handler.accept(value);
 		});
+		return this;
+	}
+
+	/**
+	 * Also hand every message, whatever its name, to one handler, like Socket.IO's
+	 * {@code onAnyIncoming}: for logging, or a test that records all it receives. It runs
+	 * before the name's own handler; replies to requests are not messages and do not
+	 * reach it. Replaces an earlier one.
+	 * @param handler called on the executor with each message's name and JSON value, or
+	 * {@code null} to remove it
+	 * @return this client
+	 */
+	public AmbiorixClient receiveAny(@Nullable BiConsumer<String, JsonNode> handler) {
+		this.anyReceiver = handler;
 		return this;
 	}
 
@@ -458,6 +475,17 @@ public final class AmbiorixClient implements AutoCloseable {
 		if (envelope.isError()) {
 			AmbiorixErrorException error = this.codec.error(envelope.message());
 			emit((listener) -> listener.onError(error));
+		}
+		BiConsumer<String, JsonNode> any = this.anyReceiver;
+		if (any != null) {
+			this.callbacks.execute(() -> {
+				try {
+					any.accept(envelope.name(), envelope.message());
+				}
+				catch (RuntimeException ex) {
+					notifyError(ex);
+				}
+			});
 		}
 		Consumer<JsonNode> receiver = this.receivers.get(envelope.name());
 		if (receiver != null) {

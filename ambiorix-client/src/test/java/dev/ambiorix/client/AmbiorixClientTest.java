@@ -70,6 +70,15 @@ class AmbiorixClientTest {
 	}
 
 	@Test
+	void receiveAnySeesEveryMessageButNoReply() throws Exception {
+		List<String> names = new CopyOnWriteArrayList<>();
+		this.client.receiveAny((name, message) -> names.add(name + "=" + message));
+		this.client.request("increment", 1, Integer.class).get(10, TimeUnit.SECONDS);
+		this.client.send("shout", "hi");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(names).containsExactly("news=\"HI\""));
+	}
+
+	@Test
 	void receiveConvertsToAGenericType() {
 		List<List<Person>> received = new CopyOnWriteArrayList<>();
 		this.client.receive("people", new TypeReference<List<Person>>() {
