@@ -27,8 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
  * A WebSocket server that speaks only protocol version 1, as Ambiorix's R server does, on
  * a plain Tomcat with a Jakarta endpoint, no Spring: {@code isAmbiorix} is required, no
  * id is ever echoed, there are no extensions, and a frame it cannot read closes the
- * connection with 1011. Its one handler, {@code echo}, sends the message back under the
- * same name, as an R handler calling {@code ws$send} would.
+ * connection with 1011. Its handler {@code echo} sends the message back under the same
+ * name, as an R handler calling {@code ws$send} would; {@code fragmented} does the same
+ * in three fragments.
  */
 final class VersionOneServer implements AutoCloseable {
 
@@ -122,6 +123,9 @@ final class VersionOneServer implements AutoCloseable {
 				refuse(session, text, true);
 				return;
 			}
+			if ("fragmented".equals(name.stringValue())) {
+				sendFragmented(session, envelope.get("message"));
+			}
 			if ("echo".equals(name.stringValue())) {
 				ObjectNode reply = json.createObjectNode();
 				reply.put("name", "echo");
@@ -133,6 +137,27 @@ final class VersionOneServer implements AutoCloseable {
 				catch (IOException ex) {
 					throw new IllegalStateException(ex);
 				}
+			}
+		}
+
+		/**
+		 * Send the message back in three text fragments (frames with FIN unset), cut
+		 * inside its JSON.
+		 */
+		private void sendFragmented(Session session, JsonNode message) {
+			ObjectNode reply = json.createObjectNode();
+			reply.put("name", "fragmented");
+			reply.set("message", message);
+			reply.put("isAmbiorix", true);
+			String text = json.writeValueAsString(reply);
+			int third = text.length() / 3;
+			try {
+				session.getBasicRemote().sendText(text.substring(0, third), false);
+				session.getBasicRemote().sendText(text.substring(third, 2 * third), false);
+				session.getBasicRemote().sendText(text.substring(2 * third), true);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
 			}
 		}
 

@@ -69,6 +69,16 @@ class VersionOneServerTest {
 	}
 
 	@Test
+	void aMessageSentInFragmentsArrivesWhole() throws Exception {
+		AmbiorixClient client = connect(false);
+		List<String> received = new CopyOnWriteArrayList<>();
+		client.receive("fragmented", String.class, received::add);
+		String text = "fragments é 😀 ".repeat(100);
+		client.send("fragmented", text);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(received).containsExactly(text));
+	}
+
+	@Test
 	void requestFailsFastSayingTheServerDoesNotReplyToRequests() throws Exception {
 		AmbiorixClient client = connect(false);
 		CompletableFuture<String> request = client.request("echo", "hi", String.class, Duration.ofMinutes(1));
