@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.client.ClientTestApplication.Inbox;
 import dev.ambiorix.client.ClientTestApplication.Person;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,7 +149,8 @@ class AmbiorixClientTest {
 		// Once the server has replied to a request, a timeout says nothing about version
 		// 1.
 		this.client.request("increment", 1, Integer.class).get(10, TimeUnit.SECONDS);
-		CompletableFuture<String> slow = this.client.request("slow", 500, String.class, Duration.ofMillis(100));
+		CompletableFuture<@Nullable String> slow = this.client.request("slow", 500, String.class,
+				Duration.ofMillis(100));
 		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
 			.isThrownBy(() -> slow.get(10, TimeUnit.SECONDS))
 			.havingCause()
@@ -164,7 +166,7 @@ class AmbiorixClientTest {
 
 	@Test
 	void closingFailsPendingRequestsWithClosed() {
-		CompletableFuture<String> slow = this.client.request("slow", 2000, String.class);
+		CompletableFuture<@Nullable String> slow = this.client.request("slow", 2000, String.class);
 		this.client.close();
 		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
 			.isThrownBy(() -> slow.get(10, TimeUnit.SECONDS))

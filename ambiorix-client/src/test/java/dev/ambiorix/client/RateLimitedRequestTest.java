@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,8 +29,8 @@ class RateLimitedRequestTest {
 	void aRequestOverTheRateLimitFailsWithRateLimited() throws Exception {
 		try (AmbiorixClient client = AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + this.port + "/")).build()) {
 			client.connect().get(10, TimeUnit.SECONDS);
-			CompletableFuture<Integer> first = client.request("increment", 1, Integer.class);
-			CompletableFuture<Integer> second = client.request("increment", 2, Integer.class);
+			CompletableFuture<@Nullable Integer> first = client.request("increment", 1, Integer.class);
+			CompletableFuture<@Nullable Integer> second = client.request("increment", 2, Integer.class);
 			assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> second.get(10, TimeUnit.SECONDS))
 				.havingCause()

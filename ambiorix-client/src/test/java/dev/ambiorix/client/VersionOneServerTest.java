@@ -10,8 +10,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -25,38 +27,38 @@ import static org.awaitility.Awaitility.await;
  * The client against a server that speaks only protocol version 1, as Ambiorix's R server
  * does.
  */
+@Tag("tomcat-only")
 class VersionOneServerTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
-
-	@TempDir
-	Path baseDir;
 
 	private VersionOneServer server;
 
 	private final RecordingListener events = new RecordingListener();
 
-	private AmbiorixClient client;
+	private @Nullable AmbiorixClient client;
 
 	@BeforeEach
-	void start() throws Exception {
-		this.server = VersionOneServer.start(this.baseDir);
+	void start(@TempDir Path baseDir) throws Exception {
+		this.server = VersionOneServer.start(baseDir);
 	}
 
 	@AfterEach
 	void stop() throws Exception {
-		if (this.client != null) {
-			this.client.close();
+		AmbiorixClient client = this.client;
+		if (client != null) {
+			client.close();
 		}
 		this.server.close();
 	}
 
 	private AmbiorixClient connect(boolean protocolExtensions) throws Exception {
-		this.client = AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + this.server.port() + "/"))
+		AmbiorixClient client = AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + this.server.port() + "/"))
 			.protocolExtensions(protocolExtensions)
 			.listener(this.events)
 			.build();
-		return this.client.connect().get(10, TimeUnit.SECONDS);
+		this.client = client;
+		return client.connect().get(10, TimeUnit.SECONDS);
 	}
 
 	@Test
@@ -81,7 +83,7 @@ class VersionOneServerTest {
 	@Test
 	void requestFailsFastSayingTheServerDoesNotReplyToRequests() throws Exception {
 		AmbiorixClient client = connect(false);
-		CompletableFuture<String> request = client.request("echo", "hi", String.class, Duration.ofMinutes(1));
+		CompletableFuture<@Nullable String> request = client.request("echo", "hi", String.class, Duration.ofMinutes(1));
 		assertThat(request).isCompletedExceptionally();
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(request::get)
 			.havingCause()
@@ -122,7 +124,8 @@ class VersionOneServerTest {
 		AmbiorixClient client = connect(true);
 		List<String> echoes = new CopyOnWriteArrayList<>();
 		client.receive("echo", String.class, echoes::add);
-		CompletableFuture<String> request = client.request("echo", "hi", String.class, Duration.ofMillis(300));
+		CompletableFuture<@Nullable String> request = client.request("echo", "hi", String.class,
+				Duration.ofMillis(300));
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> request.get(10, TimeUnit.SECONDS))
 			.havingCause()
 			.isInstanceOfSatisfying(AmbiorixTimeoutException.class,
