@@ -8,8 +8,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -780,6 +782,10 @@ public final class AmbiorixClient implements AutoCloseable {
 	 */
 	public static final class Builder {
 
+		private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
+				"upgrade", "sec-websocket-accept", "sec-websocket-extensions", "sec-websocket-key",
+				"sec-websocket-protocol", "sec-websocket-version");
+
 		private final URI uri;
 
 		private final List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -815,12 +821,22 @@ public final class AmbiorixClient implements AutoCloseable {
 
 		/**
 		 * Add a header to the opening handshake, such as {@code Authorization} or
-		 * {@code Cookie}; the JDK refuses the WebSocket protocol's own headers.
+		 * {@code Cookie}.
 		 * @param name the header name
 		 * @param value the header value
 		 * @return this builder
+		 * @throws IllegalArgumentException for a header the JDK sets itself
+		 * ({@code Upgrade}, {@code Host}, the {@code Sec-WebSocket-*} headers...)
 		 */
 		public Builder header(String name, String value) {
+			Objects.requireNonNull(name, "name");
+			Objects.requireNonNull(value, "value");
+			// The JDK refuses these only when connecting, where it would fail every
+			// attempt.
+			if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+				throw new IllegalArgumentException("The JDK's WebSocket sets header '" + name + "' itself"
+						+ (name.equalsIgnoreCase("Sec-WebSocket-Protocol") ? "; use subprotocols(...)" : ""));
+			}
 			this.headers.add(Map.entry(name, value));
 			return this;
 		}

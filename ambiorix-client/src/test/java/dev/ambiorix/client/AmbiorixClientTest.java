@@ -71,6 +71,24 @@ class AmbiorixClientTest {
 	}
 
 	@Test
+	void headersAndSubprotocolsGoOutWithTheHandshake() throws Exception {
+		try (AmbiorixClient other = AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + this.port + "/"))
+			.header("X-Token", "secret")
+			.subprotocols("bearer.token", "ambiorix")
+			.build()) {
+			other.connect().get(10, TimeUnit.SECONDS);
+			assertThat(other.request("handshake", null, new TypeReference<List<String>>() {
+			}).get(10, TimeUnit.SECONDS)).containsExactly("secret", "bearer.token, ambiorix");
+		}
+	}
+
+	@Test
+	void aHeaderTheJdkRefusesFailsTheBuild() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> AmbiorixClient.builder(URI.create("ws://127.0.0.1:1/")).header("Upgrade", "no").build());
+	}
+
+	@Test
 	void receiveAnySeesEveryMessageButNoReply() throws Exception {
 		List<String> names = new CopyOnWriteArrayList<>();
 		this.client.receiveAny((name, message) -> names.add(name + "=" + message));

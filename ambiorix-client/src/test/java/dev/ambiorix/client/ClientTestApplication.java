@@ -10,6 +10,8 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
 
 /**
  * Our server, with the handlers the client's tests talk to.
@@ -87,6 +89,13 @@ class ClientTestApplication {
 		String slow(int millis) throws InterruptedException {
 			Thread.sleep(millis);
 			return "slept " + millis;
+		}
+
+		@Receive("handshake")
+		List<String> handshake(WebSocketSession session) {
+			HttpHeaders headers = session.getHandshakeHeaders();
+			return List.of(String.valueOf(headers.getFirst("X-Token")),
+					String.valueOf(headers.getFirst("Sec-WebSocket-Protocol")));
 		}
 
 		@Receive("fail")
