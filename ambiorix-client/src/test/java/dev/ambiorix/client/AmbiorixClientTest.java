@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.client.ClientTestApplication.Inbox;
@@ -198,8 +200,6 @@ class AmbiorixClientTest {
 	@Test
 	void aMessageLargerThanOneReadArrivesWhole() throws Exception {
 		int length = 3 * 1024 * 1024;
-		List<String> received = new CopyOnWriteArrayList<>();
-		this.client.receive("big", String.class, received::add);
 		String reply = this.client.request("big", length, String.class).get(10, TimeUnit.SECONDS);
 		assertThat(reply).hasSize(length).matches("x+");
 	}
@@ -209,6 +209,7 @@ class AmbiorixClientTest {
 		int threads = 50;
 		int perThread = 20;
 		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		List<CompletableFuture<Void>> workers = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
 			int thread = t;
@@ -222,10 +223,15 @@ class AmbiorixClientTest {
 						.thenAccept((reply) -> assertThat(reply).isEqualTo(value + 1)));
 				}
 				CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).join();
-			}, java.util.concurrent.Executors.newSingleThreadExecutor()));
+			}, pool));
 		}
 		start.countDown();
-		CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		try {
+			CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		}
+		finally {
+			pool.shutdownNow();
+		}
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.inbox.messages).hasSize(threads * perThread));
 		for (int t = 0; t < threads; t++) {
 			String prefix = t + ":";
