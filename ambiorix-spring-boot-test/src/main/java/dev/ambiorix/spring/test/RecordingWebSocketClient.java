@@ -47,15 +47,18 @@ public final class RecordingWebSocketClient implements WebSocketClient {
 
 	/**
 	 * Record a message sent to this client, unless it is closed (a real client drops it
-	 * then too).
+	 * then too, and says so).
 	 * @param name the name
 	 * @param message the message
+	 * @return whether it was recorded
 	 */
 	@Override
-	public void send(String name, @Nullable Object message) {
-		if (isOpen()) {
-			this.received.add(new Message(name, message));
+	public boolean send(String name, @Nullable Object message) {
+		if (!isOpen()) {
+			return false;
 		}
+		this.received.add(new Message(name, message));
+		return true;
 	}
 
 	@Override
