@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static dev.ambiorix.spring.cluster.Peers.call;
@@ -71,6 +73,9 @@ class RedisOutageTest {
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> !relayA.isUp());
 		assertThat(relayA.waiting()).isEqualTo(100);
+		HealthIndicator health = nodeA.getBean("ambiorixClusterHealthIndicator", HealthIndicator.class);
+		assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.health().getDetails()).containsEntry("waiting", 100L);
 		assertThat(onB.drain(Duration.ofMillis(200))).as("nothing crosses while Redis is down").isEmpty();
 		Thread.sleep(Math.max(0, Duration.ofSeconds(5).toMillis() - (System.nanoTime() - stopped) / 1_000_000));
 		this.redis.restart();
@@ -83,6 +88,7 @@ class RedisOutageTest {
 		assertThat(onA.next().get("message").asString()).isEqualTo("after");
 		assertThat(onB.drain(Duration.ofMillis(300))).isEmpty();
 		await().atMost(Duration.ofSeconds(15)).until(relayA::isUp);
+		assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 		assertThat(relayA.waiting()).isZero();
 		assertThat(relayA.failed()).isZero();
 		// Presence is written again by the next heartbeat, with no false leave events.
