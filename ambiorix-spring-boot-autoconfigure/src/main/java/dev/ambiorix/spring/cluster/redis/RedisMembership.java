@@ -360,7 +360,7 @@ public final class RedisMembership implements MemberDirectory, MembershipListene
 			for (String nodeId : others) {
 				connection.hashCommands().hGetAll(this.keys.node(nodeId));
 			}
-			List<Object> hashes = connection.closePipeline();
+			List<@Nullable Object> hashes = connection.closePipeline();
 			Map<String, Map<String, RemoteMember>> nodes = new HashMap<>();
 			List<byte[]> gone = new ArrayList<>();
 			for (int i = 0; i < others.size(); i++) {
