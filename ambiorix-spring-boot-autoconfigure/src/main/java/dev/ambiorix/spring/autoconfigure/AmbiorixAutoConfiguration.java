@@ -26,6 +26,7 @@ import dev.ambiorix.spring.session.DefaultWebSocketClients;
 import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalClients;
 import dev.ambiorix.spring.session.LocalFrameDelivery;
+import dev.ambiorix.spring.session.MemberDirectory;
 import dev.ambiorix.spring.session.OutboundLimits;
 import jakarta.servlet.ServletContext;
 import tools.jackson.databind.json.JsonMapper;
@@ -103,8 +104,10 @@ public final class AmbiorixAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(WebSocketClients.class)
-	DefaultWebSocketClients webSocketClients(LocalClients clients, FrameDelivery delivery, EnvelopeWriter writer) {
-		return new DefaultWebSocketClients(clients, delivery, writer);
+	DefaultWebSocketClients webSocketClients(LocalClients clients, FrameDelivery delivery, EnvelopeWriter writer,
+			ObjectProvider<MemberDirectory> directory) {
+		return new DefaultWebSocketClients(clients, delivery, writer,
+				directory.getIfAvailable(() -> MemberDirectory.local(clients)));
 	}
 
 	@Bean

@@ -2,11 +2,13 @@ package dev.ambiorix.spring.session;
 
 import java.security.Principal;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -113,6 +115,31 @@ public final class ClientConnection implements WebSocketClient {
 	@Override
 	public Map<String, Object> attributes() {
 		return this.session.getAttributes();
+	}
+
+	@Override
+	public void join(String group) {
+		this.clients.join(this, group);
+	}
+
+	@Override
+	public void leave(String group) {
+		this.clients.leave(this, group);
+	}
+
+	@Override
+	public Set<String> groups() {
+		return this.clients.groups(this);
+	}
+
+	@Override
+	public void setPresence(@Nullable Object presence) {
+		this.clients.presence(this, (presence != null) ? this.writer.presence(presence) : null);
+	}
+
+	@Override
+	public @Nullable JsonNode presence() {
+		return this.clients.presence(this);
 	}
 
 	/**

@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.ambiorix.spring.WebSocketClient;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.web.socket.CloseStatus;
 
@@ -31,6 +33,10 @@ public final class RecordingWebSocketClient implements WebSocketClient {
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
 	private final List<Message> received = new CopyOnWriteArrayList<>();
+
+	private final Set<String> groups = ConcurrentHashMap.newKeySet();
+
+	private volatile @Nullable JsonNode presence;
 
 	private volatile @Nullable CloseStatus closeStatus;
 
@@ -70,6 +76,7 @@ public final class RecordingWebSocketClient implements WebSocketClient {
 	public void close(CloseStatus status) {
 		if (this.closeStatus == null) {
 			this.closeStatus = status;
+			this.groups.clear();
 			this.clients.closed(this);
 		}
 	}
@@ -87,6 +94,37 @@ public final class RecordingWebSocketClient implements WebSocketClient {
 	@Override
 	public Map<String, Object> attributes() {
 		return this.attributes;
+	}
+
+	@Override
+	public void join(String group) {
+		if (isOpen()) {
+			this.groups.add(RecordingWebSocketClients.checkName(group));
+		}
+	}
+
+	@Override
+	public void leave(String group) {
+		this.groups.remove(group);
+	}
+
+	@Override
+	public Set<String> groups() {
+		return Set.copyOf(this.groups);
+	}
+
+	/**
+	 * Keep a presence value, converted to JSON as the server would.
+	 * @param presence the value, or {@code null} to clear it
+	 */
+	@Override
+	public void setPresence(@Nullable Object presence) {
+		this.presence = (presence != null) ? RecordingWebSocketClients.json.valueToTree(presence) : null;
+	}
+
+	@Override
+	public @Nullable JsonNode presence() {
+		return this.presence;
 	}
 
 	/**

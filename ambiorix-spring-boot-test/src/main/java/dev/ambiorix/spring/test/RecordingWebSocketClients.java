@@ -7,10 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
+import dev.ambiorix.spring.ClientGroup;
+import dev.ambiorix.spring.Member;
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.WebSocketClients;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link WebSocketClients} without a network, for unit tests of handlers: clients are
@@ -27,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  */
 public final class RecordingWebSocketClients implements WebSocketClients {
+
+	static final JsonMapper json = JsonMapper.builder().build();
 
 	private final Map<String, RecordingWebSocketClient> clients = new ConcurrentHashMap<>();
 
@@ -98,6 +104,29 @@ public final class RecordingWebSocketClients implements WebSocketClients {
 		}
 	}
 
+	@Override
+	public ClientGroup group(String group) {
+		return new RecordingGroup(Sent.GROUP + checkName(group),
+				() -> this.clients.values().stream().filter((client) -> client.groups().contains(group)).toList());
+	}
+
+	@Override
+	public ClientGroup user(String user) {
+		return new RecordingGroup(Sent.USER + checkName(user),
+				() -> this.clients.values()
+					.stream()
+					.filter((client) -> client.principal() != null && user.equals(client.principal().getName()))
+					.toList());
+	}
+
+	static String checkName(String name) {
+		if (name.isEmpty() || name.length() > ClientGroup.MAX_NAME_LENGTH) {
+			throw new IllegalArgumentException("A group or user name has 1 to " + ClientGroup.MAX_NAME_LENGTH
+					+ " characters, was " + name.length());
+		}
+		return name;
+	}
+
 	/**
 	 * Return every broadcast and send made through this object, in order; sends made on a
 	 * client directly are in that client's {@link RecordingWebSocketClient#received()}.
@@ -108,9 +137,60 @@ public final class RecordingWebSocketClients implements WebSocketClients {
 	}
 
 	/**
+	 * The members of one group or the connections of one user, as the recording sees
+	 * them.
+	 */
+	private final class RecordingGroup implements ClientGroup {
+
+		private final String to;
+
+		private final Supplier<List<RecordingWebSocketClient>> members;
+
+		RecordingGroup(String to, Supplier<List<RecordingWebSocketClient>> members) {
+			this.to = to;
+			this.members = members;
+		}
+
+		@Override
+		public String name() {
+			return this.to.substring(this.to.indexOf(':') + 1);
+		}
+
+		@Override
+		public void broadcast(String name, @Nullable Object message) {
+			RecordingWebSocketClients.this.sent.add(new Sent(this.to, null, name, message));
+			this.members.get().forEach((client) -> client.send(name, message));
+		}
+
+		@Override
+		public void broadcastExcept(WebSocketClient except, String name, @Nullable Object message) {
+			RecordingWebSocketClients.this.sent.add(new Sent(this.to, except.id(), name, message));
+			this.members.get()
+				.stream()
+				.filter((client) -> !client.id().equals(except.id()))
+				.forEach((client) -> client.send(name, message));
+		}
+
+		@Override
+		public int count() {
+			return this.members.get().size();
+		}
+
+		@Override
+		public List<Member> members() {
+			return this.members.get().stream().map((client) -> {
+				Principal principal = client.principal();
+				return new Member(client.id(), (principal != null) ? principal.getName() : null, client.presence());
+			}).toList();
+		}
+
+	}
+
+	/**
 	 * One broadcast or send through {@link WebSocketClients}.
 	 *
-	 * @param to the addressee: a client id, or {@link #ALL} for a broadcast
+	 * @param to the addressee: a client id, {@link #ALL} for a broadcast, or
+	 * {@code group:<name>} or {@code user:<name>} for a broadcast to a group or a user
 	 * @param except the client a broadcast left out, or {@code null}
 	 * @param name the name
 	 * @param message the message as the handler passed it
@@ -119,6 +199,46 @@ public final class RecordingWebSocketClients implements WebSocketClients {
 
 		/** The addressee of a broadcast. */
 		public static final String ALL = "*";
+
+		/** The prefix of a broadcast to a group. */
+		public static final String GROUP = "group:";
+
+		/** The prefix of a broadcast to every connection of a user. */
+		public static final String USER = "user:";
+
+		/**
+		 * A broadcast to a group.
+		 * @param group the group
+		 * @param name the name
+		 * @param message the message
+		 * @return the record
+		 */
+		public static Sent toGroup(String group, String name, @Nullable Object message) {
+			return new Sent(GROUP + group, null, name, message);
+		}
+
+		/**
+		 * A broadcast to a group but one client.
+		 * @param group the group
+		 * @param except the id of the client left out
+		 * @param name the name
+		 * @param message the message
+		 * @return the record
+		 */
+		public static Sent toGroupExcept(String group, String except, String name, @Nullable Object message) {
+			return new Sent(GROUP + group, except, name, message);
+		}
+
+		/**
+		 * A broadcast to every connection of a user.
+		 * @param user the user name
+		 * @param name the name
+		 * @param message the message
+		 * @return the record
+		 */
+		public static Sent toUser(String user, String name, @Nullable Object message) {
+			return new Sent(USER + user, null, name, message);
+		}
 
 		/**
 		 * A broadcast to every client.

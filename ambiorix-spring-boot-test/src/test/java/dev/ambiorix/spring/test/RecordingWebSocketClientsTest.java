@@ -66,4 +66,27 @@ class RecordingWebSocketClientsTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.clients.connect("ada"));
 	}
 
+	@Test
+	void groupAndUserBroadcastsAreRecordedAndReachTheirMembersOnly() {
+		RecordingWebSocketClient ada = this.clients.connect("ada", () -> "ada-user");
+		RecordingWebSocketClient adaTab = this.clients.connect("ada-tab", () -> "ada-user");
+		RecordingWebSocketClient grace = this.clients.connect("grace");
+		ada.join("kitchen");
+		grace.join("kitchen");
+		grace.setPresence(java.util.Map.of("nickname", "Grace"));
+		this.clients.group("kitchen").broadcastExcept(ada, "post", "hungry?");
+		this.clients.user("ada-user").broadcast("dm", "hi Ada");
+		assertThat(this.clients.sent()).containsExactly(Sent.toGroupExcept("kitchen", "ada", "post", "hungry?"),
+				Sent.toUser("ada-user", "dm", "hi Ada"));
+		assertThat(grace.received()).containsExactly(new Message("post", "hungry?"));
+		assertThat(ada.received()).containsExactly(new Message("dm", "hi Ada"));
+		assertThat(adaTab.received()).containsExactly(new Message("dm", "hi Ada"));
+		assertThat(this.clients.group("kitchen").count()).isEqualTo(2);
+		assertThat(this.clients.group("kitchen").members())
+			.anySatisfy((member) -> assertThat(member.presence().get("nickname").stringValue()).isEqualTo("Grace"));
+		grace.close();
+		assertThat(this.clients.group("kitchen").count()).isOne();
+		assertThat(grace.groups()).isEmpty();
+	}
+
 }
