@@ -8,7 +8,6 @@ import dev.ambiorix.spring.RawWebSocketHandler;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.endpoint.AmbiorixWebSocketHandler;
 import dev.ambiorix.spring.endpoint.InboundLimits;
-import dev.ambiorix.spring.endpoint.TomcatMessageBuffers;
 import dev.ambiorix.spring.endpoint.UpgradeStrategies;
 import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.handler.BeanValidationPayloadValidator;
@@ -47,9 +46,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
@@ -70,11 +67,6 @@ public final class AmbiorixAutoConfiguration {
 
 	/** Where the client script is served, as in Ambiorix's own documentation. */
 	static final String CLIENT_SCRIPT_PATTERN = "/static/ambiorix.*";
-
-	/**
-	 * Characters of text, or bytes of binary data, that Tomcat buffers per connection.
-	 */
-	static final int TOMCAT_MESSAGE_BUFFER_SIZE = 1024;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -164,20 +156,6 @@ public final class AmbiorixAutoConfiguration {
 		InboundLimits limits = new InboundLimits(websocket.getMaxTextMessageSize().toBytes(),
 				websocket.getRateLimit().getMessagesPerSecond(), websocket.getRateLimit().getBurst());
 		return new AmbiorixWebSocketHandler(connections, clients, reader, dispatcher, events, limits);
-	}
-
-	/**
-	 * Small Tomcat message buffers, since our endpoint assembles partial messages. Not
-	 * when the application configures the container itself, nor when it registers
-	 * endpoints of its own through a {@link WebSocketConfigurer}, which may want whole
-	 * messages.
-	 */
-	@Bean
-	@ConditionalOnMissingBean(value = { ServletServerContainerFactoryBean.class, WebSocketConfigurer.class },
-			annotation = RawWebSocketHandler.class)
-	@ConditionalOnClass(name = "org.apache.tomcat.websocket.server.WsServerContainer")
-	TomcatMessageBuffers ambiorixTomcatMessageBuffers() {
-		return new TomcatMessageBuffers(TOMCAT_MESSAGE_BUFFER_SIZE);
 	}
 
 	/**
