@@ -53,8 +53,6 @@ final class TomcatTransport implements Transport {
 
 	private static final Log logger = LogFactory.getLog(TomcatTransport.class);
 
-	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
 	private final WebSocketSession session;
 
 	private final Session nativeSession;
@@ -116,7 +114,7 @@ final class TomcatTransport implements Transport {
 			return;
 		}
 		try {
-			AsyncPing.start(endpoint, EMPTY.duplicate(), completion);
+			AsyncPing.start(endpoint, Transports.emptyPayload(), completion);
 		}
 		catch (InvocationTargetException ex) {
 			completion.completed((ex.getCause() != null) ? ex.getCause() : ex);
@@ -146,7 +144,7 @@ final class TomcatTransport implements Transport {
 			this.closer.execute(() -> {
 				@Nullable Throwable failure = null;
 				try {
-					this.nativeSession.getAsyncRemote().sendPing(EMPTY.duplicate());
+					this.nativeSession.getAsyncRemote().sendPing(Transports.emptyPayload());
 				}
 				catch (IOException | RuntimeException ex) {
 					failure = ex;
