@@ -63,7 +63,9 @@ public final class EnvelopeDispatcher {
 		}
 		Object result;
 		try {
-			result = handler.invoke(new InvocationContext(client, this.clients, envelope));
+			result = client.monitor()
+				.observe(handler.name(), envelope,
+						() -> handler.invoke(new InvocationContext(client, this.clients, envelope)));
 		}
 		catch (InvalidMessageException ex) {
 			sendError(client, ProtocolError.about(ErrorCode.INVALID_MESSAGE, ex.getDetail(), envelope));
@@ -95,11 +97,13 @@ public final class EnvelopeDispatcher {
 	 * @param error the error
 	 */
 	public void sendError(ClientConnection client, ProtocolError error) {
+		client.monitor().rejected(error.name(), error.code());
 		client.sendFrame(this.writer.writeError(error));
 	}
 
 	private void reply(ClientConnection client, Envelope envelope, ReceiveHandler handler, @Nullable Object value) {
 		if (value == null) {
+			client.monitor().handled(envelope.name());
 			return;
 		}
 		String frame;
@@ -111,6 +115,7 @@ public final class EnvelopeDispatcher {
 			return;
 		}
 		client.sendFrame(frame);
+		client.monitor().handled(envelope.name());
 	}
 
 	private void handlerFailed(ClientConnection client, Envelope envelope, ReceiveHandler handler, Throwable ex) {

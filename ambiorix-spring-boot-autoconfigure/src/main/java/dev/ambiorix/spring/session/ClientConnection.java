@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.session;
 
 import java.security.Principal;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -33,6 +34,8 @@ public final class ClientConnection implements WebSocketClient {
 
 	private volatile long lastHeardNanos = System.nanoTime();
 
+	private final Instant connectedAt = Instant.now();
+
 	ClientConnection(String id, WebSocketSession session, Transport transport, EnvelopeWriter writer,
 			OutboundLimits limits, LocalClients clients, Executor closer) {
 		this.id = id;
@@ -42,7 +45,7 @@ public final class ClientConnection implements WebSocketClient {
 		this.clients = clients;
 		this.closer = closer;
 		this.outbound = new OutboundQueue(transport, limits.maxQueuedChars(), limits.sendTimeLimitNanos(),
-				this::terminated);
+				this::dropped);
 	}
 
 	@Override
@@ -60,7 +63,7 @@ public final class ClientConnection implements WebSocketClient {
 	 * @param frame the frame text
 	 */
 	public void sendFrame(String frame) {
-		this.outbound.offer(frame);
+		this.clients.monitor().outbound(frame, this.outbound.offer(frame));
 	}
 
 	@Override
@@ -83,6 +86,11 @@ public final class ClientConnection implements WebSocketClient {
 		if (this.outbound.discard()) {
 			terminated(status);
 		}
+	}
+
+	private void dropped(CloseStatus status) {
+		this.clients.monitor().dropped(this, DropReason.of(status));
+		terminated(status);
 	}
 
 	private void terminated(CloseStatus status) {
@@ -122,6 +130,22 @@ public final class ClientConnection implements WebSocketClient {
 	 */
 	public void heard() {
 		this.lastHeardNanos = System.nanoTime();
+	}
+
+	/**
+	 * Return when the client connected.
+	 * @return the time of the connect
+	 */
+	public Instant connectedAt() {
+		return this.connectedAt;
+	}
+
+	/**
+	 * Return the monitor to tell what happens to this client.
+	 * @return the monitor
+	 */
+	public AmbiorixMonitor monitor() {
+		return this.clients.monitor();
 	}
 
 	long lastHeardNanos() {

@@ -14,8 +14,34 @@ public final class LocalClients {
 
 	private final ConcurrentMap<String, ClientConnection> byId = new ConcurrentHashMap<>();
 
+	private final AmbiorixMonitor monitor;
+
+	/**
+	 * Create an empty registry whose clients tell no one what happens to them.
+	 */
+	public LocalClients() {
+		this(AmbiorixMonitor.NONE);
+	}
+
+	/**
+	 * Create an empty registry.
+	 * @param monitor told what happens to its clients
+	 */
+	public LocalClients(AmbiorixMonitor monitor) {
+		this.monitor = monitor;
+	}
+
 	void add(ClientConnection client) {
 		this.byId.put(client.id(), client);
+		this.monitor.connected(client);
+	}
+
+	/**
+	 * Return the monitor that the endpoint tells what happens to these clients.
+	 * @return the monitor
+	 */
+	public AmbiorixMonitor monitor() {
+		return this.monitor;
 	}
 
 	/**
@@ -49,6 +75,19 @@ public final class LocalClients {
 	 */
 	public int count() {
 		return this.byId.size();
+	}
+
+	/**
+	 * Return the most characters waiting in, or being sent from, any one client's
+	 * outbound queue.
+	 * @return the largest queue now, in characters
+	 */
+	public long largestQueue() {
+		long largest = 0;
+		for (ClientConnection client : this.byId.values()) {
+			largest = Math.max(largest, client.outbound().queuedChars());
+		}
+		return largest;
 	}
 
 }
