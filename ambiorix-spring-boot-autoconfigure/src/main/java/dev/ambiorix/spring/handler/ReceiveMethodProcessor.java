@@ -124,7 +124,7 @@ public final class ReceiveMethodProcessor implements SmartInitializingSingleton,
 		return resolvers;
 	}
 
-	private static @Nullable ArgumentResolver contextResolver(Class<?> type) {
+	static @Nullable ArgumentResolver contextResolver(Class<?> type) {
 		if (type == WebSocketClient.class) {
 			return InvocationContext::client;
 		}
