@@ -23,23 +23,28 @@ public interface WebSocketClient {
 	 * the network; a client that cannot keep up is disconnected instead.
 	 * @param name the envelope name
 	 * @param message the message, serialized with the application's Jackson mapper
+	 * @return {@code true} if the envelope was queued; {@code false} once the client is
+	 * closed or closing, or when this envelope overflowed its buffer (which disconnects
+	 * it)
 	 */
-	void send(String name, @Nullable Object message);
+	boolean send(String name, @Nullable Object message);
 
 	/**
-	 * Close the connection normally (1000).
+	 * Close the connection normally (1000), after the envelopes already queued. The
+	 * client leaves {@link WebSocketClients} at once, and nothing sent later is queued.
 	 */
 	void close();
 
 	/**
-	 * Close the connection with the given status.
+	 * Close the connection with the given status, after the envelopes already queued. The
+	 * client leaves {@link WebSocketClients} at once, and nothing sent later is queued.
 	 * @param status the close status sent to the client
 	 */
 	void close(CloseStatus status);
 
 	/**
 	 * Return whether the connection is still open.
-	 * @return {@code true} while open
+	 * @return {@code true} while open and not closing
 	 */
 	boolean isOpen();
 

@@ -141,9 +141,10 @@ public final class AmbiorixAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PayloadConverter ambiorixPayloadConverter(ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<PayloadValidator> validator) {
+			ObjectProvider<PayloadValidator> validator, AmbiorixProperties properties) {
 		return new PayloadConverter(jsonMapper.getIfAvailable(JsonMapper::new),
-				validator.getIfAvailable(() -> PayloadValidator.NONE));
+				validator.getIfAvailable(() -> PayloadValidator.NONE),
+				properties.getErrors().isIncludeExceptionMessage());
 	}
 
 	@Bean

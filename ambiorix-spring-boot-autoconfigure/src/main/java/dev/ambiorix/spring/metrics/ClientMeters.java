@@ -2,10 +2,12 @@ package dev.ambiorix.spring.metrics;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import dev.ambiorix.spring.handler.HandlerRegistry;
+import dev.ambiorix.spring.protocol.EnvelopeNames;
 import dev.ambiorix.spring.protocol.ErrorCode;
 import dev.ambiorix.spring.session.AmbiorixMonitor;
 import dev.ambiorix.spring.session.ClientConnection;
@@ -18,14 +20,16 @@ import org.springframework.web.socket.CloseStatus;
 
 /**
  * Counts connections, envelopes in and out, errors and dropped clients. Every tag value
- * comes from a bounded set: a name is a registered handler's, {@code ambiorix:error} or
- * {@code unknown}, so no client can create a tag value.
+ * comes from a bounded set: a name is a registered handler's, the protocol's own
+ * ({@code ambiorix:error}, {@code ambiorix:pong}) or {@code unknown}, so no client can
+ * create a tag value.
  */
 public final class ClientMeters implements AmbiorixMonitor {
 
 	static final String UNKNOWN = "unknown";
 
-	static final String ERROR_NAME = "ambiorix:error";
+	/** The protocol's own outbound names, which are tag values too. */
+	static final Set<String> PROTOCOL_NAMES = Set.of(EnvelopeNames.ERROR, EnvelopeNames.PONG);
 
 	private static final String NAME_PREFIX = "{\"name\":\"";
 
@@ -193,7 +197,7 @@ public final class ClientMeters implements AmbiorixMonitor {
 			int end = frame.indexOf('"', NAME_PREFIX.length());
 			if (end > 0) {
 				String name = frame.substring(NAME_PREFIX.length(), end);
-				tag = ERROR_NAME.equals(name) ? ERROR_NAME : tagFor(name);
+				tag = PROTOCOL_NAMES.contains(name) ? name : tagFor(name);
 			}
 		}
 		this.lastFrame = new FrameName(frame, tag);

@@ -54,16 +54,22 @@ public final class ClientConnection implements WebSocketClient {
 	}
 
 	@Override
-	public void send(String name, @Nullable Object message) {
-		sendFrame(this.writer.write(name, message));
+	public boolean send(String name, @Nullable Object message) {
+		if (!this.outbound.isAccepting()) {
+			return false;
+		}
+		return sendFrame(this.writer.write(name, message));
 	}
 
 	/**
 	 * Queue an already written frame.
 	 * @param frame the frame text
+	 * @return whether it was queued
 	 */
-	public void sendFrame(String frame) {
-		this.clients.monitor().outbound(frame, this.outbound.offer(frame));
+	public boolean sendFrame(String frame) {
+		boolean queued = this.outbound.offer(frame);
+		this.clients.monitor().outbound(frame, queued);
+		return queued;
 	}
 
 	@Override
@@ -73,6 +79,8 @@ public final class ClientConnection implements WebSocketClient {
 
 	@Override
 	public void close(CloseStatus status) {
+		// Gone from the registry now, not when the container reports the close.
+		this.clients.remove(this);
 		this.outbound.closeAfterPending(status);
 	}
 
@@ -104,7 +112,7 @@ public final class ClientConnection implements WebSocketClient {
 
 	@Override
 	public boolean isOpen() {
-		return !this.outbound.isClosed() && this.session.isOpen();
+		return this.outbound.isAccepting() && this.session.isOpen();
 	}
 
 	@Override

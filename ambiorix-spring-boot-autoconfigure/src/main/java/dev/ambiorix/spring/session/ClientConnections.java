@@ -1,8 +1,10 @@
 package dev.ambiorix.spring.session;
 
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
 
@@ -21,8 +23,15 @@ public final class ClientConnections implements DisposableBean {
 
 	private final OutboundLimits limits;
 
-	/** Runs closes, and sends on containers without asynchronous ones. */
-	private final ExecutorService background;
+	/**
+	 * Threads for closes that may block, and sends on containers without asynchronous
+	 * ones: bounded, since thousands of clients can go at once; each task is short (a
+	 * blocking close is bounded by the container's send timeout), so the rest wait in
+	 * line.
+	 */
+	static final int BACKGROUND_THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+
+	private final ThreadPoolExecutor background;
 
 	/**
 	 * Create the factory.
@@ -36,7 +45,9 @@ public final class ClientConnections implements DisposableBean {
 		this.limits = limits;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("ambiorix-background-");
 		threads.setDaemon(true);
-		this.background = Executors.newCachedThreadPool(threads);
+		this.background = new ThreadPoolExecutor(BACKGROUND_THREADS, BACKGROUND_THREADS, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), threads);
+		this.background.allowCoreThreadTimeOut(true);
 	}
 
 	/**
@@ -51,6 +62,10 @@ public final class ClientConnections implements DisposableBean {
 				this.background);
 		this.clients.add(client);
 		return client;
+	}
+
+	Executor background() {
+		return this.background;
 	}
 
 	@Override
