@@ -69,8 +69,8 @@ public final class EnvelopeDispatcher {
 		Object result;
 		try {
 			result = client.monitor()
-				.observe(handler.name(), envelope,
-						() -> handler.invoke(new InvocationContext(client, this.clients, envelope)));
+				.observe(handler.name(), envelope, () -> ReactorReplies
+					.adapt(handler.invoke(new InvocationContext(client, this.clients, envelope))));
 		}
 		catch (InvalidMessageException ex) {
 			sendError(client, ProtocolError.about(ErrorCode.INVALID_MESSAGE, ex.getDetail(), envelope));
@@ -80,9 +80,6 @@ public final class EnvelopeDispatcher {
 			rethrowIfFatal(ex);
 			handlerFailed(client, envelope, handler, ex);
 			return;
-		}
-		if (ReactorReplies.PRESENT && ReactorReplies.isPublisher(result)) {
-			result = ReactorReplies.toStage(result);
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			stage.whenComplete((value, ex) -> {

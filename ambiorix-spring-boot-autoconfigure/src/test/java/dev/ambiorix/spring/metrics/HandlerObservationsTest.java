@@ -2,7 +2,9 @@ package dev.ambiorix.spring.metrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
+import dev.ambiorix.spring.Receive;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
 import io.micrometer.observation.Observation;
@@ -16,6 +18,7 @@ import io.micrometer.tracing.test.simple.SimpleTraceContextBuilder;
 import io.micrometer.tracing.test.simple.SimpleTracer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -89,6 +92,27 @@ class HandlerObservationsTest {
 	}
 
 	@Test
+	void asynchronousHandlersAreObservedUntilTheirReplyIsReady() {
+		try (TestClient client = TestClient.connect(this.port)) {
+			client.send("later", "a");
+			assertThat(client.next().get("message").stringValue()).isEqualTo("later:a");
+			client.send("slowMono", "b");
+			assertThat(client.next().get("message").stringValue()).isEqualTo("mono:b");
+			for (String name : List.of("later", "slowMono")) {
+				SimpleSpan span = await().atMost(WAIT)
+					.until(() -> this.tracer.getSpans()
+						.stream()
+						.filter((candidate) -> name.equals(candidate.getName())
+								&& candidate.getEndTimestamp().toEpochMilli() > 0)
+						.findFirst()
+						.orElse(null), Objects::nonNull);
+				assertThat(Duration.between(span.getStartTimestamp(), span.getEndTimestamp())).as(name)
+					.isGreaterThanOrEqualTo(Duration.ofMillis(150));
+			}
+		}
+	}
+
+	@Test
 	void traceparentFromTheClientIsTheParentOfTheHandlerSpan() {
 		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 		String parentSpanId = "00f067aa0ba902b7";
@@ -121,6 +145,11 @@ class HandlerObservationsTest {
 	static class Tracing {
 
 		@Bean
+		MonoHandler monoHandler() {
+			return new MonoHandler();
+		}
+
+		@Bean
 		SimpleTracer simpleTracer() {
 			return new SimpleTracer();
 		}
@@ -132,6 +161,15 @@ class HandlerObservationsTest {
 				.observationHandler(new PropagatingReceiverTracingObservationHandler<>(tracer,
 						new W3cTraceparentPropagator(tracer)));
 			return registry;
+		}
+
+	}
+
+	static class MonoHandler {
+
+		@Receive("slowMono")
+		Mono<String> slowMono(String text) {
+			return Mono.just("mono:" + text).delayElement(Duration.ofMillis(200));
 		}
 
 	}
