@@ -5,8 +5,12 @@ import java.util.List;
 import dev.ambiorix.spring.session.LocalClients;
 import dev.ambiorix.spring.session.NodeHealth;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
@@ -15,13 +19,16 @@ import org.springframework.context.event.ContextClosedEvent;
  * while a {@link NodeHealth} (the cluster relay, say) reports one; OUT_OF_SERVICE once
  * the application is shutting down.
  */
-public final class AmbiorixHealthIndicator implements HealthIndicator, ApplicationListener<ContextClosedEvent> {
+public final class AmbiorixHealthIndicator
+		implements HealthIndicator, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
 	private final LocalClients clients;
 
 	private final List<NodeHealth> parts;
 
 	private volatile boolean shuttingDown;
+
+	private @Nullable ApplicationContext context;
 
 	/**
 	 * Create the indicator.
@@ -48,8 +55,19 @@ public final class AmbiorixHealthIndicator implements HealthIndicator, Applicati
 	}
 
 	@Override
+	public void setApplicationContext(ApplicationContext context) {
+		this.context = context;
+	}
+
+	/**
+	 * Only our own context's close counts: a child context (a management context, say)
+	 * may close while the application runs on.
+	 */
+	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
-		this.shuttingDown = true;
+		if (this.context == null || event.getApplicationContext() == this.context) {
+			this.shuttingDown = true;
+		}
 	}
 
 }

@@ -39,6 +39,18 @@ class AmbiorixHealthIndicatorTest {
 	}
 
 	@Test
+	void aChildContextClosingLeavesItUp() {
+		try (GenericApplicationContext parent = new GenericApplicationContext();
+				GenericApplicationContext child = new GenericApplicationContext(parent)) {
+			this.indicator.setApplicationContext(parent);
+			this.indicator.onApplicationEvent(new ContextClosedEvent(child));
+			assertThat(this.indicator.health().getStatus()).isEqualTo(Status.UP);
+			this.indicator.onApplicationEvent(new ContextClosedEvent(parent));
+			assertThat(this.indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		}
+	}
+
+	@Test
 	void outOfServiceOnceTheApplicationIsShuttingDown() {
 		try (GenericApplicationContext context = new GenericApplicationContext()) {
 			this.indicator.onApplicationEvent(new ContextClosedEvent(context));
