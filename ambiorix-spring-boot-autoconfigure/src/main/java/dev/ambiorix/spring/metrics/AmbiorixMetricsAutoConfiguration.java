@@ -6,6 +6,7 @@ import dev.ambiorix.spring.session.LocalClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -53,8 +54,9 @@ public final class AmbiorixMetricsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		HandlerObservations ambiorixHandlerObservations(ObservationRegistry registry) {
-			return new HandlerObservations(registry);
+		HandlerObservations ambiorixHandlerObservations(ObservationRegistry registry,
+				ObjectProvider<HandlerObservationConvention> convention) {
+			return new HandlerObservations(registry, convention.getIfAvailable());
 		}
 
 	}

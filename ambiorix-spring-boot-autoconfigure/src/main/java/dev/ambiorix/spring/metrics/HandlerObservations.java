@@ -16,23 +16,38 @@ import org.jspecify.annotations.Nullable;
  * that continues the trace of the envelope's {@code traceparent}. Broadcasts made inside
  * the handler run in its scope.
  * <p>
- * Low-cardinality keys follow OpenTelemetry's messaging conventions:
- * {@code messaging.system=ambiorix}, {@code messaging.operation=process} and
- * {@code messaging.destination.name} the handler's name.
+ * Low-cardinality keys follow OpenTelemetry's messaging conventions (see
+ * {@link DefaultHandlerObservationConvention}); a {@link HandlerObservationConvention}
+ * bean replaces them.
  */
 public final class HandlerObservations implements AmbiorixMonitor {
 
 	/** The observation's name, and so the timer's. */
 	public static final String OBSERVATION_NAME = "ambiorix.handler";
 
+	private static final HandlerObservationConvention DEFAULT_CONVENTION = new DefaultHandlerObservationConvention();
+
 	private final ObservationRegistry registry;
+
+	private final @Nullable HandlerObservationConvention convention;
+
+	/**
+	 * Create the observations with the default convention.
+	 * @param registry the observation registry
+	 */
+	public HandlerObservations(ObservationRegistry registry) {
+		this(registry, null);
+	}
 
 	/**
 	 * Create the observations.
 	 * @param registry the observation registry
+	 * @param convention the application's convention, or {@code null} for
+	 * {@link DefaultHandlerObservationConvention}
 	 */
-	public HandlerObservations(ObservationRegistry registry) {
+	public HandlerObservations(ObservationRegistry registry, @Nullable HandlerObservationConvention convention) {
 		this.registry = registry;
+		this.convention = convention;
 	}
 
 	@Override
@@ -41,11 +56,8 @@ public final class HandlerObservations implements AmbiorixMonitor {
 			return call.call();
 		}
 		Observation observation = Observation
-			.createNotStarted(OBSERVATION_NAME, () -> new HandlerContext(envelope), this.registry)
-			.contextualName(name)
-			.lowCardinalityKeyValue("messaging.system", "ambiorix")
-			.lowCardinalityKeyValue("messaging.operation", "process")
-			.lowCardinalityKeyValue("messaging.destination.name", name)
+			.createNotStarted(this.convention, DEFAULT_CONVENTION, () -> new HandlerContext(name, envelope),
+					this.registry)
 			.start();
 		Object result;
 		try (Observation.Scope scope = observation.openScope()) {
@@ -77,10 +89,21 @@ public final class HandlerObservations implements AmbiorixMonitor {
 	 */
 	public static final class HandlerContext extends ReceiverContext<Envelope> {
 
-		HandlerContext(Envelope envelope) {
+		private final String handlerName;
+
+		HandlerContext(String handlerName, Envelope envelope) {
 			super((carrier, key) -> "traceparent".equals(key) ? carrier.traceparent() : null);
+			this.handlerName = handlerName;
 			setCarrier(envelope);
 			setRemoteServiceName("ambiorix-client");
+		}
+
+		/**
+		 * Return the name of the handler called.
+		 * @return the handler's name
+		 */
+		public String handlerName() {
+			return this.handlerName;
 		}
 
 	}
