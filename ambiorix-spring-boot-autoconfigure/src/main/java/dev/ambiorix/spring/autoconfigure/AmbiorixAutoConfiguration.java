@@ -3,6 +3,7 @@ package dev.ambiorix.spring.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.ambiorix.spring.RawWebSocketHandler;
 import dev.ambiorix.spring.WebSocketClients;
@@ -19,7 +20,9 @@ import dev.ambiorix.spring.handler.ReceiveMethodProcessor;
 import dev.ambiorix.spring.protocol.EnvelopeReader;
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
 import dev.ambiorix.spring.protocol.JsonLimits;
+import dev.ambiorix.spring.session.AmbiorixMonitor;
 import dev.ambiorix.spring.session.ClientConnections;
+import dev.ambiorix.spring.session.ConnectionLog;
 import dev.ambiorix.spring.session.ClientSupervisor;
 import dev.ambiorix.spring.session.DefaultWebSocketClients;
 import dev.ambiorix.spring.session.FrameDelivery;
@@ -82,10 +85,15 @@ public final class AmbiorixAutoConfiguration {
 		return new EnvelopeWriter(jsonMapper.getIfAvailable(JsonMapper::new));
 	}
 
+	/**
+	 * This node's clients, which tell the connection log and every
+	 * {@link AmbiorixMonitor} bean (metrics, observations) what happens to them.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	LocalClients ambiorixLocalClients() {
-		return new LocalClients();
+	LocalClients ambiorixLocalClients(ObjectProvider<AmbiorixMonitor> monitors) {
+		return new LocalClients(
+				AmbiorixMonitor.of(Stream.concat(Stream.of(new ConnectionLog()), monitors.orderedStream()).toList()));
 	}
 
 	@Bean

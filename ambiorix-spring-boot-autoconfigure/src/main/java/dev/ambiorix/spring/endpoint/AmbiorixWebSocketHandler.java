@@ -145,6 +145,7 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 		}
 		else if (frame == NotForUs.INSTANCE) {
 			this.counters.countIgnored();
+			in.client.monitor().ignored();
 			logger.debug(
 					LogMessage.format("Ignoring a frame without \"isAmbiorix\": true from client %s", in.client.id()));
 		}
@@ -182,6 +183,7 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 		}
 		in.client.terminate(status);
 		this.clients.remove(in.client);
+		in.client.monitor().closed(in.client, status);
 		publish(new ClientDisconnectedEvent(in.client, status));
 	}
 

@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.session;
 
 import java.security.Principal;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -35,6 +36,8 @@ public final class ClientConnection implements WebSocketClient {
 
 	private volatile long lastHeardNanos = System.nanoTime();
 
+	private final Instant connectedAt = Instant.now();
+
 	ClientConnection(String id, WebSocketSession session, Transport transport, EnvelopeWriter writer,
 			OutboundLimits limits, LocalClients clients, Executor closer) {
 		this.id = id;
@@ -44,7 +47,7 @@ public final class ClientConnection implements WebSocketClient {
 		this.clients = clients;
 		this.closer = closer;
 		this.outbound = new OutboundQueue(transport, limits.maxQueuedChars(), limits.sendTimeLimitNanos(),
-				this::terminated);
+				this::dropped);
 	}
 
 	@Override
@@ -66,7 +69,9 @@ public final class ClientConnection implements WebSocketClient {
 	 * @return whether it was queued
 	 */
 	public boolean sendFrame(String frame) {
-		return this.outbound.offer(frame);
+		boolean queued = this.outbound.offer(frame);
+		this.clients.monitor().outbound(frame, queued);
+		return queued;
 	}
 
 	@Override
@@ -91,6 +96,11 @@ public final class ClientConnection implements WebSocketClient {
 		if (this.outbound.discard()) {
 			terminated(status);
 		}
+	}
+
+	private void dropped(CloseStatus status) {
+		this.clients.monitor().dropped(this, DropReason.of(status));
+		terminated(status);
 	}
 
 	private void terminated(CloseStatus status) {
@@ -155,6 +165,22 @@ public final class ClientConnection implements WebSocketClient {
 	 */
 	public void heard() {
 		this.lastHeardNanos = System.nanoTime();
+	}
+
+	/**
+	 * Return when the client connected.
+	 * @return the time of the connect
+	 */
+	public Instant connectedAt() {
+		return this.connectedAt;
+	}
+
+	/**
+	 * Return the monitor to tell what happens to this client.
+	 * @return the monitor
+	 */
+	public AmbiorixMonitor monitor() {
+		return this.clients.monitor();
 	}
 
 	long lastHeardNanos() {

@@ -33,6 +33,23 @@ public final class LocalClients {
 
 	private volatile MembershipListener listener = MembershipListener.NONE;
 
+	private final AmbiorixMonitor monitor;
+
+	/**
+	 * Create an empty registry whose clients tell no one what happens to them.
+	 */
+	public LocalClients() {
+		this(AmbiorixMonitor.NONE);
+	}
+
+	/**
+	 * Create an empty registry.
+	 * @param monitor told what happens to its clients
+	 */
+	public LocalClients(AmbiorixMonitor monitor) {
+		this.monitor = monitor;
+	}
+
 	/**
 	 * Set who hears of joins, leaves and presence changes: the cluster.
 	 * @param listener the listener
@@ -51,6 +68,15 @@ public final class LocalClients {
 			addTo(this.users, user, client);
 		}
 		this.listener.connected(client);
+		this.monitor.connected(client);
+	}
+
+	/**
+	 * Return the monitor that the endpoint tells what happens to these clients.
+	 * @return the monitor
+	 */
+	public AmbiorixMonitor monitor() {
+		return this.monitor;
 	}
 
 	/**
@@ -275,6 +301,19 @@ public final class LocalClients {
 			this.user = user;
 		}
 
+	}
+
+	/**
+	 * Return the most characters waiting in, or being sent from, any one client's
+	 * outbound queue.
+	 * @return the largest queue now, in characters
+	 */
+	public long largestQueue() {
+		long largest = 0;
+		for (ClientConnection client : this.byId.values()) {
+			largest = Math.max(largest, client.outbound().queuedChars());
+		}
+		return largest;
 	}
 
 }
