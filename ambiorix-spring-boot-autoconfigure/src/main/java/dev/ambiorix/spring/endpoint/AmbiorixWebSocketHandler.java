@@ -86,6 +86,14 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 		return this.counters;
 	}
 
+	/**
+	 * Return how many sessions the endpoint keeps state for; zero once all have closed.
+	 * @return the count
+	 */
+	int sessionsTracked() {
+		return this.inbound.size();
+	}
+
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
 		JettyConnectionSettings.apply(session, this.limits.maxMessageBytes());
