@@ -3,7 +3,6 @@ package dev.ambiorix.spring.session;
 import java.security.Principal;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -46,8 +46,9 @@ import org.springframework.data.redis.connection.Limit;
  * (Pipelined single appends would not do: after a dropped connection, later appends of a
  * batch can land while earlier ones failed, and the retry would come too late.)
  * <p>
- * While Redis is unreachable, envelopes for other nodes wait in a bounded buffer; when it
- * is full, further ones are dropped and counted as failed.
+ * Envelopes for other nodes wait in a bounded buffer. While Redis answers, a sender that
+ * finds it full waits up to a second for room; while Redis is unreachable, further
+ * envelopes are dropped at once and counted as failed.
  */
 public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 
@@ -71,6 +72,8 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	private static final Duration BLOCK = Duration.ofSeconds(1);
 
 	private static final Duration RETRY_DELAY = Duration.ofMillis(250);
+
+	private static final Duration BACKPRESSURE_WAIT = Duration.ofSeconds(1);
 
 	private final LocalFrameDelivery local;
 
@@ -176,12 +179,26 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		// step.
 		synchronized (this.outgoing) {
 			Outgoing envelope = new Outgoing(this.sequence.get() + 1, kind, target, exceptId, frame);
-			if (this.outgoing.offer(envelope)) {
+			if (this.outgoing.offer(envelope) || (this.status.isUp() && offerWaiting(envelope))) {
 				this.sequence.incrementAndGet();
 			}
 			else {
 				this.failed.incrementAndGet();
 			}
+		}
+	}
+
+	/**
+	 * While Redis answers, a full buffer means a burst faster than Redis takes it: the
+	 * sender waits a moment for room rather than losing the envelope for other nodes.
+	 */
+	private boolean offerWaiting(Outgoing envelope) {
+		try {
+			return this.outgoing.offer(envelope, BACKPRESSURE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 
