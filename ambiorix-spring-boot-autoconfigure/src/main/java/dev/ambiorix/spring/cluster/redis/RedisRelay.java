@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalFrameDelivery;
+import dev.ambiorix.spring.session.Stamp;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -64,6 +65,9 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 
 	static final byte[] FRAME = RedisKeys.bytes("f");
 
+	/** The recovery's number of the entry, on its node (absent when recovery is off). */
+	static final byte[] STAMP = RedisKeys.bytes("r");
+
 	private static final int BATCH_SIZE = 256;
 
 	private static final Duration BLOCK = Duration.ofSeconds(1);
@@ -87,6 +91,9 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	private final AtomicLong failed = new AtomicLong();
 
 	private final AtomicLong inFlight = new AtomicLong();
+
+	/** The highest recovery number written to the stream. */
+	private final AtomicLong writtenStamp = new AtomicLong();
 
 	/** The last sequence number delivered from each other node. */
 	private final Map<String, Long> delivered = new ConcurrentHashMap<>();
@@ -136,6 +143,62 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		relay(Kind.USER, user, exceptId, frame);
 	}
 
+	@Override
+	public void toAll(String frame, @Nullable String exceptId, Stamp stamp) {
+		this.local.toAll(frame, exceptId, stamp);
+		relay(Kind.ALL, "", exceptId, frame, stamp.sequence());
+	}
+
+	/**
+	 * Deliver a numbered frame to one client: at once when it is here, and through the
+	 * stream in any case, where a node that recovers the client finds it.
+	 */
+	@Override
+	public void toClient(String clientId, String frame, Stamp stamp) {
+		this.local.toClient(clientId, frame, stamp);
+		relay(Kind.CLIENT, clientId, null, frame, stamp.sequence());
+	}
+
+	@Override
+	public void toGroup(String group, String frame, @Nullable String exceptId, Stamp stamp) {
+		this.local.toGroup(group, frame, exceptId, stamp);
+		relay(Kind.GROUP, group, exceptId, frame, stamp.sequence());
+	}
+
+	@Override
+	public void toUser(String user, String frame, @Nullable String exceptId, Stamp stamp) {
+		this.local.toUser(user, frame, exceptId, stamp);
+		relay(Kind.USER, user, exceptId, frame, stamp.sequence());
+	}
+
+	/**
+	 * Return the stream entry this node has read up to.
+	 * @return the entry id, or {@code null} before the first read
+	 */
+	public @Nullable String cursor() {
+		return this.cursor;
+	}
+
+	/**
+	 * Return the highest recovery number this node has written to the stream.
+	 * @return the number, 0 when none
+	 */
+	public long writtenStamp() {
+		return this.writtenStamp.get();
+	}
+
+	RedisConnectionFactory connectionFactory() {
+		return this.connectionFactory;
+	}
+
+	RedisKeys keys() {
+		return this.keys;
+	}
+
+	long retention() {
+		return this.retention;
+	}
+
 	/**
 	 * Return how many envelopes for other nodes wait to be written to Redis.
 	 * @return the number waiting
@@ -170,10 +233,14 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	}
 
 	private void relay(Kind kind, String target, @Nullable String exceptId, String frame) {
+		relay(kind, target, exceptId, frame, 0);
+	}
+
+	private void relay(Kind kind, String target, @Nullable String exceptId, String frame, long stamp) {
 		// The sequence number is taken under the queue's order: one lock keeps both in
 		// step.
 		synchronized (this.outgoing) {
-			Outgoing envelope = new Outgoing(this.sequence.get() + 1, kind, target, exceptId, frame);
+			Outgoing envelope = new Outgoing(this.sequence.get() + 1, kind, target, exceptId, frame, stamp);
 			if (this.outgoing.offer(envelope)) {
 				this.sequence.incrementAndGet();
 			}
@@ -264,9 +331,15 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 					fields.put(EXCEPT, RedisKeys.bytes(envelope.exceptId()));
 				}
 				fields.put(FRAME, RedisKeys.bytes(envelope.frame()));
+				if (envelope.stamp() > 0) {
+					fields.put(STAMP, RedisKeys.bytes(Long.toString(envelope.stamp())));
+				}
 				connection.streamCommands().xAdd(StreamRecords.rawBytes(fields).withStreamKey(stream), trim);
 			}
 			connection.closePipeline();
+			for (Outgoing envelope : batch) {
+				this.writtenStamp.accumulateAndGet(envelope.stamp(), Math::max);
+			}
 		}
 	}
 
@@ -332,11 +405,14 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		String target = (targetBytes != null) ? RedisKeys.string(targetBytes) : "";
 		String exceptId = (exceptBytes != null) ? RedisKeys.string(exceptBytes) : null;
 		String frame = RedisKeys.string(frameBytes);
+		byte[] stampBytes = fields.get("r");
+		Stamp stamp = (stampBytes != null) ? Stamp.of(frame, origin, Long.parseLong(RedisKeys.string(stampBytes)))
+				: null;
 		switch (Kind.of(kindBytes)) {
-			case ALL -> this.local.toAll(frame, exceptId);
-			case GROUP -> this.local.toGroup(target, frame, exceptId);
-			case USER -> this.local.toUser(target, frame, exceptId);
-			case CLIENT -> this.local.toClient(target, frame);
+			case ALL -> this.local.toAll(frame, exceptId, stamp);
+			case GROUP -> this.local.toGroup(target, frame, exceptId, stamp);
+			case USER -> this.local.toUser(target, frame, exceptId, stamp);
+			case CLIENT -> this.local.toClient(target, frame, stamp);
 		}
 	}
 
@@ -358,10 +434,11 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		}
 	}
 
-	private record Outgoing(long sequence, Kind kind, String target, @Nullable String exceptId, String frame) {
+	private record Outgoing(long sequence, Kind kind, String target, @Nullable String exceptId, String frame,
+			long stamp) {
 	}
 
-	private enum Kind {
+	enum Kind {
 
 		ALL("a"), GROUP("g"), USER("u"), CLIENT("c");
 
