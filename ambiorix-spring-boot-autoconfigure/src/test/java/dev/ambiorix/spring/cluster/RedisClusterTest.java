@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two application nodes over one real {@code redis-server}, with real WebSocket clients
+ * Three application nodes over one real {@code redis-server}, with real WebSocket clients
  * on each.
  */
 @Tag("redis")
@@ -40,6 +40,8 @@ class RedisClusterTest {
 
 	static ConfigurableApplicationContext nodeB;
 
+	static ConfigurableApplicationContext nodeC;
+
 	final List<TestClient> connected = new ArrayList<>();
 
 	@BeforeAll
@@ -48,6 +50,7 @@ class RedisClusterTest {
 		nodes = new RedisNodes(redis);
 		nodeA = nodes.start();
 		nodeB = nodes.start();
+		nodeC = nodes.start();
 	}
 
 	@AfterAll
@@ -96,33 +99,68 @@ class RedisClusterTest {
 	}
 
 	@Test
-	void everyKindOfSendReachesTheRightClientsOnBothNodesExactlyOnce() {
+	void everyKindOfSendReachesTheRightClientsOnThreeNodesExactlyOnce() {
 		TestClient a1 = client(nodeA, null);
 		TestClient a2 = client(nodeA, "alice");
 		TestClient b1 = client(nodeB, null);
 		TestClient b2 = client(nodeB, "alice");
+		TestClient c1 = client(nodeC, null);
+		TestClient c2 = client(nodeC, "alice");
 		call(a1, "join", "room");
 		call(b1, "join", "room");
+		call(c1, "join", "room");
 		String b1Id = call(b1, "whoami", null).asString();
 		String a1Id = call(a1, "whoami", null).asString();
+		String c1Id = call(c1, "whoami", null).asString();
 
 		a1.send("toAll", "all from a");
 		send(b2, "toGroup", "room", "room from b");
 		send(a1, "toGroupExcept", "room", "room except a1");
-		send(b1, "toUser", "alice", "to alice");
+		send(c1, "toUser", "alice", "to alice");
 		send(a2, "toClient", b1Id, "a2 to b1");
 		send(b2, "toClient", a1Id, "b2 to a1");
+		send(b1, "toClient", c1Id, "b1 to c1");
 		// One end marker from each node, after everything it sent.
 		a1.send("toAll", "end a");
 		b1.send("toAll", "end b");
+		c1.send("toAll", "end c");
 
-		assertThat(messagesUntilEnds(a1, 2)).containsExactlyInAnyOrder("all from a", "room from b", "b2 to a1");
-		assertThat(messagesUntilEnds(a2, 2)).containsExactlyInAnyOrder("all from a", "to alice");
-		assertThat(messagesUntilEnds(b1, 2)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
+		assertThat(messagesUntilEnds(a1, 3)).containsExactlyInAnyOrder("all from a", "room from b", "b2 to a1");
+		assertThat(messagesUntilEnds(a2, 3)).containsExactlyInAnyOrder("all from a", "to alice");
+		assertThat(messagesUntilEnds(b1, 3)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
 				"a2 to b1");
-		assertThat(messagesUntilEnds(b2, 2)).containsExactlyInAnyOrder("all from a", "to alice");
-		for (TestClient client : List.of(a1, a2, b1, b2)) {
+		assertThat(messagesUntilEnds(b2, 3)).containsExactlyInAnyOrder("all from a", "to alice");
+		assertThat(messagesUntilEnds(c1, 3)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
+				"b1 to c1");
+		assertThat(messagesUntilEnds(c2, 3)).containsExactlyInAnyOrder("all from a", "to alice");
+		for (TestClient client : List.of(a1, a2, b1, b2, c1, c2)) {
 			assertThat(client.drain(Duration.ofMillis(300))).as("nothing after the end markers").isEmpty();
+		}
+		assertThat(clients(nodeB).group("room").count()).isEqualTo(3);
+		assertThat(clients(nodeC).user("alice").count()).isEqualTo(3);
+	}
+
+	@Test
+	void anApplicationWithAnotherPrefixSharesTheRedisButNothingElse() {
+		ConfigurableApplicationContext other = nodes.start("ambiorix.cluster.prefix=other");
+		try {
+			TestClient a1 = client(nodeA, null);
+			TestClient stranger = client(other, null);
+			call(a1, "join", "room");
+			call(stranger, "join", "room");
+			a1.send("toAll", "for this application");
+			assertThat(a1.next().get("message").asString()).isEqualTo("for this application");
+			stranger.send("toAll", "for the other");
+			assertThat(stranger.next().get("message").asString()).isEqualTo("for the other");
+			assertThat(stranger.drain(Duration.ofMillis(500))).isEmpty();
+			assertThat(a1.drain(Duration.ofMillis(100))).isEmpty();
+			assertThat(clients(other).group("room").count()).isEqualTo(1);
+			assertThat(clients(nodeA).group("room").count()).isEqualTo(1);
+		}
+		finally {
+			this.connected.forEach(TestClient::close);
+			this.connected.clear();
+			other.close();
 		}
 	}
 

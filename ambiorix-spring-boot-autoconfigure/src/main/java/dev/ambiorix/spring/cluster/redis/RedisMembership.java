@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +72,6 @@ public final class RedisMembership implements MemberDirectory, MembershipListene
 
 	private final Duration heartbeatInterval;
 
-	private final Duration nodeTimeout;
-
 	private final ApplicationEventPublisher events;
 
 	private final RelayStatus status;
@@ -82,8 +81,23 @@ public final class RedisMembership implements MemberDirectory, MembershipListene
 	/** Clients whose entry must be written or removed. */
 	private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
-	/** The members of each other node, as last read. */
+	/** The members of each other live node, as last read. */
 	private volatile Map<String, Map<String, RemoteMember>> remote = Map.of();
+
+	/** The members of each other node, live or missing but not yet lost. */
+	private final Map<String, Map<String, RemoteMember>> lastKnown = new HashMap<>();
+
+	/** When each missing node was first found missing. */
+	private final Map<String, Long> missingSince = new HashMap<>();
+
+	/** How long a node's hash lives after its last write. */
+	private final Duration entryTimeToLive;
+
+	/** How long a node stays missing before it is lost. */
+	private final Duration lossGrace;
+
+	/** Whether the next flush rewrites everything, as after Redis came back. */
+	private volatile boolean rewriteAll = true;
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
@@ -96,7 +110,14 @@ public final class RedisMembership implements MemberDirectory, MembershipListene
 		this.connectionFactory = connectionFactory;
 		this.keys = keys;
 		this.heartbeatInterval = heartbeatInterval;
-		this.nodeTimeout = nodeTimeout;
+		// Expiry, then the grace, then one watch: lost within the node timeout.
+		if (nodeTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+			throw new IllegalStateException("ambiorix.cluster.node-timeout (" + nodeTimeout
+					+ ") must be at least twice ambiorix.cluster.heartbeat-interval (" + heartbeatInterval + ")");
+		}
+		this.entryTimeToLive = nodeTimeout.minus(heartbeatInterval);
+		Duration grace = heartbeatInterval.minus(WATCH_INTERVAL);
+		this.lossGrace = grace.isNegative() ? Duration.ZERO : grace;
 		this.events = events;
 		this.status = status;
 		this.relay = relay;
@@ -228,7 +249,8 @@ public final class RedisMembership implements MemberDirectory, MembershipListene
 	 * Write changed entries, and everything at each heartbeat.
 	 */
 	private void flush() {
-		boolean heartbeat = System.nanoTime() - this.lastHeartbeatNanos >= this.heartbeatInterval.toNanos();
+		boolean heartbeat = this.rewriteAll
+				|| System.nanoTime() - this.lastHeartbeatNanos >= this.heartbeatInterval.toNanos();
 		if (!heartbeat && this.dirty.isEmpty()) {
 			return;
 		}
@@ -259,7 +281,7 @@ public final class RedisMembership implements MemberDirectory, MembershipListene
 				connection.hashCommands().hDel(key, removed.toArray(new byte[0][]));
 			}
 			connection.hashCommands().hMSet(key, entries);
-			connection.keyCommands().pExpire(key, this.nodeTimeout.toMillis());
+			connection.keyCommands().pExpire(key, this.entryTimeToLive.toMillis());
 			if (heartbeat) {
 				connection.zSetCommands()
 					.zAdd(this.keys.nodes(), System.currentTimeMillis(), RedisKeys.bytes(this.keys.nodeId()));
@@ -267,12 +289,15 @@ public final class RedisMembership implements MemberDirectory, MembershipListene
 			connection.closePipeline();
 			if (heartbeat) {
 				this.lastHeartbeatNanos = System.nanoTime();
+				this.rewriteAll = false;
 			}
 			this.status.succeeded();
 		}
 		catch (RuntimeException ex) {
 			// Written again at the next try; a heartbeat rewrites everything anyway.
 			this.dirty.addAll(changed);
+			// Redis may come back empty, after a restart.
+			this.rewriteAll = true;
 			this.status.failed(ex);
 		}
 	}
@@ -335,7 +360,7 @@ public final class RedisMembership implements MemberDirectory, MembershipListene
 			for (String nodeId : others) {
 				connection.hashCommands().hGetAll(this.keys.node(nodeId));
 			}
-			List<Object> hashes = connection.closePipeline();
+			List<@Nullable Object> hashes = connection.closePipeline();
 			Map<String, Map<String, RemoteMember>> nodes = new HashMap<>();
 			List<byte[]> gone = new ArrayList<>();
 			for (int i = 0; i < others.size(); i++) {
@@ -358,17 +383,30 @@ public final class RedisMembership implements MemberDirectory, MembershipListene
 	}
 
 	private Map<String, Map<String, RemoteMember>> remember(Map<String, Map<String, RemoteMember>> nodes) {
-		// Leave events come from comparing with what was read before: whoever reads first
-		// after a node is gone takes the comparison.
-		synchronized (this) {
-			Map<String, Map<String, RemoteMember>> before = this.remote;
-			this.remote = nodes;
-			for (Map.Entry<String, Map<String, RemoteMember>> node : before.entrySet()) {
-				if (!nodes.containsKey(node.getKey())) {
-					lost(node.getKey(), node.getValue());
+		List<Map.Entry<String, Map<String, RemoteMember>>> lost = new ArrayList<>();
+		synchronized (this.lastKnown) {
+			long now = System.nanoTime();
+			this.lastKnown.putAll(nodes);
+			nodes.keySet().forEach(this.missingSince::remove);
+			for (Iterator<Map.Entry<String, Map<String, RemoteMember>>> known = this.lastKnown.entrySet()
+				.iterator(); known.hasNext();) {
+				Map.Entry<String, Map<String, RemoteMember>> node = known.next();
+				if (nodes.containsKey(node.getKey())) {
+					continue;
+				}
+				// A node also goes missing for a moment when Redis restarts empty, until
+				// its
+				// next heartbeat: it is lost only if it stays missing.
+				long since = this.missingSince.computeIfAbsent(node.getKey(), (id) -> now);
+				if (now - since >= this.lossGrace.toNanos()) {
+					known.remove();
+					this.missingSince.remove(node.getKey());
+					lost.add(node);
 				}
 			}
+			this.remote = nodes;
 		}
+		lost.forEach((node) -> lost(node.getKey(), node.getValue()));
 		return nodes;
 	}
 

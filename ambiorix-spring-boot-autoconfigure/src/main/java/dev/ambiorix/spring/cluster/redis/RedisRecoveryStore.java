@@ -133,7 +133,8 @@ final class RedisRecoveryStore implements RecoveryStore {
 		String node = RedisKeys.string(origin);
 		long sequence = Long.parseLong(RedisKeys.string(stamp));
 		return new HistoryEntry(node, sequence, Position.parse(record.getId().getValue()), (char) kind[0],
-				(target != null) ? RedisKeys.string(target) : "", (except != null) ? RedisKeys.string(except) : null,
+				(target != null) ? RedisKeys.string(target) : "",
+				(except != null && except.length > 0) ? RedisKeys.string(except) : null,
 				Stamp.of(RedisKeys.string(frame), node, sequence).frame());
 	}
 

@@ -3,7 +3,6 @@ package dev.ambiorix.spring.cluster.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,12 +21,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
-import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 
@@ -36,15 +34,18 @@ import org.springframework.data.redis.connection.Limit;
  * through one Redis Stream.
  * <p>
  * The sending node writes each frame once, already serialized, with {@code XADD MAXLEN ~}
- * from a single writer thread, so the stream holds one node's envelopes in the order they
- * were sent. Every node reads the stream from its own cursor with {@code XREAD BLOCK} on
- * a thread of its own and delivers each entry to its own clients; it skips its own
- * entries, which it delivered locally when they were sent. A dropped connection is
- * resumed from the cursor, so nothing is lost while the stream still holds the entries.
+ * from a single writer thread, in batches that a script appends atomically, so the stream
+ * holds one node's envelopes in the order they were sent. Every node reads the stream
+ * from its own cursor with {@code XREAD BLOCK} on a thread of its own and delivers each
+ * entry to its own clients; it skips its own entries, which it delivered locally when
+ * they were sent. A dropped connection is resumed from the cursor, so nothing is lost
+ * while the stream still holds the entries.
  * <p>
  * Each entry carries its node's sequence number. A batch whose write failed is written
- * again, which can put an entry in the stream twice; readers drop any entry whose
- * sequence number they have passed, so every client gets it once.
+ * again, which can put the batch in the stream twice, one copy after the other; readers
+ * drop any entry whose sequence number they have passed, so every client gets it once.
+ * (Pipelined single appends would not do: after a dropped connection, later appends of a
+ * batch can land while earlier ones failed, and the retry would come too late.)
  * <p>
  * While Redis is unreachable, envelopes for other nodes wait in a bounded buffer; when it
  * is full, further ones are dropped and counted as failed.
@@ -53,22 +54,25 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisRelay.class);
 
-	static final byte[] ORIGIN = RedisKeys.bytes("o");
-
-	static final byte[] SEQUENCE = RedisKeys.bytes("s");
-
-	static final byte[] KIND = RedisKeys.bytes("k");
-
-	static final byte[] TARGET = RedisKeys.bytes("t");
-
-	static final byte[] EXCEPT = RedisKeys.bytes("x");
-
-	static final byte[] FRAME = RedisKeys.bytes("f");
-
-	/** The recovery's number of the entry, on its node (absent when recovery is off). */
-	static final byte[] STAMP = RedisKeys.bytes("r");
-
 	private static final int BATCH_SIZE = 256;
+
+	/**
+	 * Appends a batch in one step: a batch is in the stream whole or not at all, so a
+	 * batch written again after a lost reply only ever follows itself, and readers can
+	 * drop it by sequence number without ever skipping an envelope.
+	 */
+	private static final byte[] APPEND_BATCH = RedisKeys.bytes("""
+			for i = 3, #ARGV, 6 do
+			  if ARGV[i + 5] == '' then
+			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
+			      'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'f', ARGV[i + 4])
+			  else
+			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
+			      'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'f', ARGV[i + 4], 'r', ARGV[i + 5])
+			  end
+			end
+			return (#ARGV - 2) / 6
+			""");
 
 	private static final Duration BLOCK = Duration.ofSeconds(1);
 
@@ -316,27 +320,22 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	}
 
 	private void write(List<Outgoing> batch) {
-		XAddOptions trim = XAddOptions.maxlen(this.retention).approximateTrimming(true);
-		byte[] stream = this.keys.relay();
-		byte[] origin = RedisKeys.bytes(this.keys.nodeId());
+		byte[][] keysAndArgs = new byte[3 + batch.size() * 6][];
+		keysAndArgs[0] = this.keys.relay();
+		keysAndArgs[1] = RedisKeys.bytes(Long.toString(this.retention));
+		keysAndArgs[2] = RedisKeys.bytes(this.keys.nodeId());
+		int i = 3;
+		for (Outgoing envelope : batch) {
+			keysAndArgs[i++] = RedisKeys.bytes(Long.toString(envelope.sequence()));
+			keysAndArgs[i++] = envelope.kind().code;
+			keysAndArgs[i++] = RedisKeys.bytes(envelope.target());
+			keysAndArgs[i++] = RedisKeys.bytes((envelope.exceptId() != null) ? envelope.exceptId() : "");
+			keysAndArgs[i++] = RedisKeys.bytes(envelope.frame());
+			// The recovery's number of the entry on its node, empty when recovery is off.
+			keysAndArgs[i++] = RedisKeys.bytes((envelope.stamp() > 0) ? Long.toString(envelope.stamp()) : "");
+		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			connection.openPipeline();
-			for (Outgoing envelope : batch) {
-				Map<byte[], byte[]> fields = new LinkedHashMap<>(8);
-				fields.put(ORIGIN, origin);
-				fields.put(SEQUENCE, RedisKeys.bytes(Long.toString(envelope.sequence())));
-				fields.put(KIND, envelope.kind().code);
-				fields.put(TARGET, RedisKeys.bytes(envelope.target()));
-				if (envelope.exceptId() != null) {
-					fields.put(EXCEPT, RedisKeys.bytes(envelope.exceptId()));
-				}
-				fields.put(FRAME, RedisKeys.bytes(envelope.frame()));
-				if (envelope.stamp() > 0) {
-					fields.put(STAMP, RedisKeys.bytes(Long.toString(envelope.stamp())));
-				}
-				connection.streamCommands().xAdd(StreamRecords.rawBytes(fields).withStreamKey(stream), trim);
-			}
-			connection.closePipeline();
+			connection.scriptingCommands().eval(APPEND_BATCH, ReturnType.INTEGER, 1, keysAndArgs);
 			for (Outgoing envelope : batch) {
 				this.writtenStamp.accumulateAndGet(envelope.stamp(), Math::max);
 			}
@@ -403,7 +402,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		byte[] targetBytes = fields.get("t");
 		byte[] exceptBytes = fields.get("x");
 		String target = (targetBytes != null) ? RedisKeys.string(targetBytes) : "";
-		String exceptId = (exceptBytes != null) ? RedisKeys.string(exceptBytes) : null;
+		String exceptId = (exceptBytes != null && exceptBytes.length > 0) ? RedisKeys.string(exceptBytes) : null;
 		String frame = RedisKeys.string(frameBytes);
 		byte[] stampBytes = fields.get("r");
 		Stamp stamp = (stampBytes != null) ? Stamp.of(frame, origin, Long.parseLong(RedisKeys.string(stampBytes)))
