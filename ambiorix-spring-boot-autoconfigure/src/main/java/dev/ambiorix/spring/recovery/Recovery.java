@@ -21,7 +21,6 @@ import dev.ambiorix.spring.session.ClientConnection;
 import dev.ambiorix.spring.session.ConnectionRecovery;
 import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalClients;
-import dev.ambiorix.spring.session.Recoverable;
 import dev.ambiorix.spring.session.Stamp;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -123,19 +122,9 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 
 	void sendOwn(ClientConnection client, String frame) {
 		String id = client.id();
-		number('c', id, null, frame, (stamp) -> {
-			if (this.clients.get(id) == client) {
-				this.delivery.toClient(id, frame, stamp);
-			}
-			else {
-				// Not registered (closing, or not yet under its id): recorded for a
-				// replay.
-				Recoverable recoverable = client.recoverable();
-				if (recoverable != null) {
-					recoverable.deliver(stamp);
-				}
-			}
-		});
+		// By id, not to this connection: a reply that completes after the client
+		// recovered on another connection, here or on another node, reaches it there.
+		number('c', id, null, frame, (stamp) -> this.delivery.toClient(id, frame, stamp));
 	}
 
 	/**
