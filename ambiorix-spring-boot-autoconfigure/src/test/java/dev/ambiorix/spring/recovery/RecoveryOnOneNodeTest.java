@@ -37,7 +37,7 @@ class RecoveryOnOneNodeTest {
 				recovered.add(recoveredEvent);
 			}
 		}));
-		shortWindowNode = start("ambiorix.recovery.window=1s");
+		shortWindowNode = start("ambiorix.recovery.window=2s", "ambiorix.recovery.max-replay=5");
 	}
 
 	static ConfigurableApplicationContext start(String... properties) {
@@ -99,12 +99,32 @@ class RecoveryOnOneNodeTest {
 			String id = client.id();
 			String session = client.session();
 			client.drop();
-			await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+			await().pollDelay(Duration.ofMillis(3000)).atMost(Duration.ofSeconds(5)).until(() -> true);
 			JsonNode answer = client.reconnect(port);
 			assertThat(answer.get("recovered").booleanValue()).isFalse();
 			assertThat(answer.get("reason").stringValue()).isEqualTo("expired");
 			assertThat(client.id()).isNotEqualTo(id);
 			assertThat(client.session()).isNotEqualTo(session);
+		}
+	}
+
+	@Test
+	void aClientThatMissedMoreThanMaxReplayIsToldTheHistoryWasExceeded() {
+		int port = port(shortWindowNode);
+		try (HelloClient client = HelloClient.connect(port, null); TestClient sender = TestClient.connect(port)) {
+			String id = client.id();
+			client.drop();
+			for (int n = 0; n < 6; n++) {
+				sender.send("toAll", Map.of("n", n));
+			}
+			// The sender gets its own broadcasts: all six went out.
+			for (int n = 0; n < 6; n++) {
+				sender.nextText();
+			}
+			JsonNode answer = client.reconnect(port);
+			assertThat(answer.get("recovered").booleanValue()).isFalse();
+			assertThat(answer.get("reason").stringValue()).isEqualTo("history_exceeded");
+			assertThat(client.id()).isNotEqualTo(id);
 		}
 	}
 
