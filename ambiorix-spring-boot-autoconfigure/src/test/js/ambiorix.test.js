@@ -837,6 +837,17 @@ test('configure({recovery: false}) sends no hello, and neither does data-recover
   assert.deepEqual(tagged.sockets[0].hellos, []);
 });
 
+test('a server without recovery refuses the hello: no warning, and the client speaks protocol version 1', () => {
+  const { Ambiorix, sockets, clock, warnings } = connected();
+  const errors = [];
+  new Ambiorix().on('error', (e) => errors.push(e)).start();
+  sockets[0].deliver(envelope('ambiorix:error', { code: 'invalid_envelope', detail: "names starting with 'ambiorix:' are reserved", name: 'ambiorix:hello' }));
+  clock.advance(0);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(warnings, []);
+  assert.equal(Ambiorix.id(), null);
+});
+
 // The ES module, generated at build from the same code (target/classes after process-resources).
 
 const moduleFile = path.join(__dirname, '../../../target/classes/META-INF/ambiorix/ambiorix.mjs');

@@ -85,7 +85,7 @@ interface AmbiorixScriptAttributes {
  * Information passed to 'recovered' hooks, after each reconnect with recovery on. With
  * `recovered: true` everything missed has been delivered; with `false` the client
  * started fresh, under a new id, and `reason` is `expired`, `history_exceeded`,
- * `unknown_session` or `user_changed`.
+ * `unknown_session`, `user_changed`, or `unsupported` (a server without recovery).
  */
 interface AmbiorixRecovered {
   recovered: boolean;

@@ -386,6 +386,16 @@
         emit('recovered', { recovered: answer.recovered === true, reason: answer.reason || null });
         return true;
       }
+      if (name === 'ambiorix:error' && envelope.message && envelope.message.name === HELLO) {
+        // A server without recovery refuses the reserved name: protocol version 1 it is.
+        var wasResuming = resuming;
+        resuming = false;
+        session = null;
+        offsets = {};
+        failPending(undefined, 'disconnected');
+        if (wasResuming) emit('recovered', { recovered: false, reason: 'unsupported' });
+        return false;
+      }
       // Before the answer to a recovering hello, frames without an offset went to the
       // provisional connection and come again, numbered, in the replay.
       return !(resuming && typeof name === 'string' && name.indexOf('ambiorix:') !== 0);
