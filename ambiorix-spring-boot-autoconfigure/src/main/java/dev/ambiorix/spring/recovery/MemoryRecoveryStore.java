@@ -25,7 +25,7 @@ public final class MemoryRecoveryStore implements RecoveryStore {
 
 	private final Map<String, Kept> sessions = new ConcurrentHashMap<>();
 
-	private long last;
+	private volatile long delivered;
 
 	private long dropped;
 
@@ -66,12 +66,16 @@ public final class MemoryRecoveryStore implements RecoveryStore {
 		}
 		this.history
 			.addLast(new HistoryEntry(this.nodeId, sequence, new Position(sequence, 0), kind, target, exceptId, frame));
-		this.last = sequence;
 	}
 
 	@Override
-	public synchronized Position cursor() {
-		return new Position(this.last, 0);
+	public void delivered(long sequence) {
+		this.delivered = sequence;
+	}
+
+	@Override
+	public Position cursor() {
+		return new Position(this.delivered, 0);
 	}
 
 	@Override

@@ -116,7 +116,12 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 			long sequence = ++this.sequence;
 			Stamp stamp = Stamp.of(frame, this.store.nodeId(), sequence);
 			this.store.record(sequence, kind, target, exceptId, stamp.frame());
-			deliver.accept(stamp);
+			try {
+				deliver.accept(stamp);
+			}
+			finally {
+				this.store.delivered(sequence);
+			}
 		}
 	}
 
@@ -128,12 +133,12 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	}
 
 	/**
-	 * Return the history position up to which every envelope has been delivered.
+	 * Return the history position up to which every envelope has been delivered. Takes no
+	 * lock: it is called when a client leaves the registry, which can happen on a helper
+	 * thread of a broadcast that holds the numbering lock.
 	 */
 	Position cursor() {
-		synchronized (this.numbering) {
-			return this.store.cursor();
-		}
+		return this.store.cursor();
 	}
 
 	private long sequence() {
@@ -374,14 +379,11 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	// Session records
 
 	private SessionRecord snapshot(RecoveringClient recovering, long validUntil) {
-		Position at;
-		Map<String, Long> queued;
-		Map<String, Long> first;
-		synchronized (this.numbering) {
-			at = recovering.at(this.store.cursor());
-			queued = recovering.queued();
-			first = recovering.first();
-		}
+		// The position first: whatever is delivered after it is either in what was queued
+		// or after the position, and so found by a replay.
+		Position at = recovering.at(this.store.cursor());
+		Map<String, Long> queued = recovering.queued();
+		Map<String, Long> first = recovering.first();
 		return new SessionRecord(recovering.token, recovering.connection.id(), userOf(recovering.connection),
 				recovering.groups(), recovering.presence(), at, queued, first, validUntil, recovering.generation);
 	}

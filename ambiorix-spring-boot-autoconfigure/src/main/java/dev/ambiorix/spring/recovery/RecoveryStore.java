@@ -42,8 +42,16 @@ public interface RecoveryStore {
 	void record(long sequence, char kind, String target, @Nullable String exceptId, String frame);
 
 	/**
+	 * This node's envelope with the given number has been delivered to this node's
+	 * clients.
+	 * @param sequence its number
+	 */
+	default void delivered(long sequence) {
+	}
+
+	/**
 	 * Return the position up to which this node has delivered every recorded envelope to
-	 * its clients.
+	 * its clients. Called without any lock held, from any thread.
 	 * @return the position
 	 */
 	Position cursor();
