@@ -23,7 +23,9 @@ import dev.ambiorix.spring.protocol.JsonLimits;
 import dev.ambiorix.spring.session.AmbiorixMonitor;
 import dev.ambiorix.spring.session.ClientConnections;
 import dev.ambiorix.spring.session.ConnectionLog;
+import dev.ambiorix.spring.recovery.Recovery;
 import dev.ambiorix.spring.session.ClientSupervisor;
+import dev.ambiorix.spring.session.ConnectionRecovery;
 import dev.ambiorix.spring.session.DefaultWebSocketClients;
 import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalClients;
@@ -105,8 +107,9 @@ public final class AmbiorixAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(WebSocketClients.class)
 	DefaultWebSocketClients webSocketClients(LocalClients clients, FrameDelivery delivery, EnvelopeWriter writer,
-			ObjectProvider<MemberDirectory> directory) {
-		return new DefaultWebSocketClients(clients, delivery, writer,
+			ObjectProvider<MemberDirectory> directory, ObjectProvider<Recovery> recovery) {
+		Recovery recovering = recovery.getIfAvailable();
+		return new DefaultWebSocketClients(clients, (recovering != null) ? recovering.delivery() : delivery, writer,
 				directory.getIfAvailable(() -> MemberDirectory.local(clients)));
 	}
 
@@ -159,11 +162,12 @@ public final class AmbiorixAutoConfiguration {
 	@ConditionalOnMissingBean(value = AmbiorixWebSocketHandler.class, annotation = RawWebSocketHandler.class)
 	AmbiorixWebSocketHandler ambiorixWebSocketHandler(ClientConnections connections, LocalClients clients,
 			EnvelopeReader reader, EnvelopeDispatcher dispatcher, ApplicationEventPublisher events,
-			AmbiorixProperties properties) {
+			AmbiorixProperties properties, ObjectProvider<ConnectionRecovery> recovery) {
 		AmbiorixProperties.Websocket websocket = properties.getWebsocket();
 		InboundLimits limits = new InboundLimits(websocket.getMaxTextMessageSize().toBytes(),
 				websocket.getRateLimit().getMessagesPerSecond(), websocket.getRateLimit().getBurst());
-		return new AmbiorixWebSocketHandler(connections, clients, reader, dispatcher, events, limits);
+		return new AmbiorixWebSocketHandler(connections, clients, reader, dispatcher, events, limits,
+				recovery.getIfAvailable(() -> ConnectionRecovery.NONE));
 	}
 
 	/**

@@ -104,7 +104,28 @@ public final class LocalClients {
 		if (membership.user != null) {
 			removeFrom(this.users, membership.user, client);
 		}
+		Recoverable recoverable = client.recoverable();
+		if (recoverable != null) {
+			recoverable.removed(member, left);
+		}
 		this.listener.disconnected(client, member, left);
+	}
+
+	/**
+	 * Give a client the id of the client it recovers: it leaves under its provisional id
+	 * and comes back under the other, in no group.
+	 * @param client the client
+	 * @param id the id it recovers
+	 * @return {@code false} when a client with that id is open here
+	 */
+	public synchronized boolean rename(ClientConnection client, String id) {
+		if (this.byId.containsKey(id)) {
+			return false;
+		}
+		remove(client);
+		client.id(id);
+		add(client);
+		return true;
 	}
 
 	/**
