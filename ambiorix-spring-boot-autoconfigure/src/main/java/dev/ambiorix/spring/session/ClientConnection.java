@@ -72,16 +72,12 @@ public final class ClientConnection implements WebSocketClient {
 	 */
 	public boolean sendFrame(String frame) {
 		Recoverable recoverable = this.recoverable;
-		boolean queued;
 		if (recoverable != null) {
+			// Numbered and recorded, then queued through queueFrame.
 			recoverable.sendOwn(frame);
-			queued = this.outbound.isAccepting();
+			return this.outbound.isAccepting();
 		}
-		else {
-			queued = this.outbound.offer(frame);
-		}
-		this.clients.monitor().outbound(frame, queued);
-		return queued;
+		return offer(frame);
 	}
 
 	/**
@@ -96,7 +92,7 @@ public final class ClientConnection implements WebSocketClient {
 			recoverable.deliver(stamp);
 			return;
 		}
-		this.outbound.offer(frame);
+		offer(frame);
 	}
 
 	/**
@@ -104,7 +100,14 @@ public final class ClientConnection implements WebSocketClient {
 	 * @param frame the frame text
 	 */
 	public void queueFrame(String frame) {
-		this.outbound.offer(frame);
+		offer(frame);
+	}
+
+	/** Every frame reaches the queue here, so that the monitor sees each once. */
+	private boolean offer(String frame) {
+		boolean queued = this.outbound.offer(frame);
+		this.clients.monitor().outbound(frame, queued);
+		return queued;
 	}
 
 	/**
