@@ -1,0 +1,33 @@
+package dev.ambiorix.spring.security;
+
+import dev.ambiorix.spring.handler.InvocationScope;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.socket.WebSocketHandler;
+
+/**
+ * Spring Security for the Ambiorix endpoint: {@code @Receive} handlers run as the
+ * handshake user, so method security applies to them. Before the endpoint's own
+ * auto-configuration, whose dispatcher uses the {@link InvocationScope} defined here.
+ */
+@AutoConfiguration(beforeName = "dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ WebSocketHandler.class, SecurityContextHolder.class })
+@ConditionalOnBooleanProperty(name = "ambiorix.websocket.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AmbiorixSecurityProperties.class)
+public final class AmbiorixSecurityAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	InvocationScope ambiorixSecurityInvocationScope() {
+		return new SecurityContextInvocationScope();
+	}
+
+}
