@@ -17,8 +17,14 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -28,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * One Tomcat thread, so the close of a connection is handled on the thread that ran its
  * handlers.
  */
-@SpringBootTest(classes = SecuredApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = { SecuredApplication.class, HandlersRunAsTheUserTest.OpenUpgrades.class },
+		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.tomcat.threads.max=1", "server.tomcat.threads.min-spare=1" })
 @ExtendWith(OutputCaptureExtension.class)
 class HandlersRunAsTheUserTest {
@@ -109,8 +116,23 @@ class HandlersRunAsTheUserTest {
 	@Test
 	void wrongCredentialsNeverUpgrade() {
 		Map<String, String> wrong = Map.of("Authorization", "Basic YWRtaW46d3Jvbmc=");
-		org.assertj.core.api.Assertions.assertThatExceptionOfType(CompletionException.class)
+		assertThatExceptionOfType(CompletionException.class)
 			.isThrownBy(() -> TestClient.connect(this.port, "/", wrong));
+	}
+
+	/**
+	 * Upgrades need no authentication; HTTP basic authenticates those that carry it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OpenUpgrades {
+
+		@Bean
+		SecurityFilterChain openFilterChain(HttpSecurity http) throws Exception {
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+				.httpBasic(Customizer.withDefaults())
+				.build();
+		}
+
 	}
 
 }

@@ -21,19 +21,16 @@ import org.springframework.security.access.annotation.Secured;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.concurrent.DelegatingSecurityContextExecutor;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
-import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * An application with Spring Security, method security, HTTP basic and form login, two
  * users ({@code admin} and {@code user}, password {@code password}) and handlers guarded
- * each way method security offers. Upgrades need no authentication here; tests that need
- * it bring their own filter chain.
+ * each way method security offers. Each test brings its filter chain.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -48,12 +45,6 @@ class SecuredApplication {
 		return new InMemoryUserDetailsManager(
 				User.withUsername("admin").password("{noop}" + PASSWORD).roles("ADMIN", "USER").build(),
 				User.withUsername("user").password("{noop}" + PASSWORD).roles("USER").build());
-	}
-
-	@Bean
-	SecurityFilterChain openFilterChain(HttpSecurity http) throws Exception {
-		return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll()).httpBasic((basic) -> {
-		}).build();
 	}
 
 	@Bean
