@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.security;
 
+import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.handler.InvocationScope;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,13 +10,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.web.socket.WebSocketHandler;
 
 /**
  * Spring Security for the Ambiorix endpoint: {@code @Receive} handlers run as the
- * handshake user, so method security applies to them. Before the endpoint's own
- * auto-configuration, whose dispatcher uses the {@link InvocationScope} defined here.
+ * handshake user, so method security applies to them; with the OAuth2 resource server,
+ * bearer tokens a browser can send and connections closed when their token expires.
+ * Before the endpoint's own auto-configuration, whose dispatcher uses the
+ * {@link InvocationScope} defined here.
  */
 @AutoConfiguration(beforeName = "dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -28,6 +33,39 @@ public final class AmbiorixSecurityAutoConfiguration {
 	@ConditionalOnMissingBean
 	InvocationScope ambiorixSecurityInvocationScope() {
 		return new SecurityContextInvocationScope();
+	}
+
+	/**
+	 * Bearer tokens where a browser can put them, and connections that end with their
+	 * token.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(BearerTokenResolver.class)
+	static class BearerTokenConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		BearerTokenResolver ambiorixBearerTokenResolver(AmbiorixSecurityProperties properties) {
+			return new WebSocketBearerTokenResolver(properties.getBearer().isQueryParameter());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		BearerTokenQueryParameterFilter ambiorixBearerTokenQueryParameterFilter() {
+			return new BearerTokenQueryParameterFilter();
+		}
+
+		@Bean
+		WebSocketEndpointCustomizer ambiorixSubprotocols() {
+			return new Subprotocols();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		CredentialExpiry ambiorixCredentialExpiry() {
+			return new CredentialExpiry();
+		}
+
 	}
 
 }
