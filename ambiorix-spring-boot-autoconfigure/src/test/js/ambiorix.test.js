@@ -15,8 +15,9 @@ function environment(overrides = {}) {
   const reported = [];
   let now = 0;
   class FakeSocket {
-    constructor(url) {
+    constructor(url, protocols) {
       this.url = url;
+      this.protocols = protocols;
       this.readyState = 0;
       this.sent = [];
       sockets.push(this);
@@ -302,4 +303,23 @@ test('hooks fire for open and close of a connection that was open', () => {
   sockets[1].drop(1001);
   assert.deepEqual(events, ['open', 'close 1001']);
   assert.throws(() => new Ambiorix().on('nope', () => {}), /unknown hook/);
+});
+
+test('a token function is asked on every connect and its token goes in the subprotocol', () => {
+  const { Ambiorix, sockets, clock } = environment();
+  const tokens = ['first.jwt.sig', 'second.jwt.sig'];
+  Ambiorix.configure({ token: () => tokens.shift() });
+  new Ambiorix().start();
+  assert.deepEqual(sockets[0].protocols, ['ambiorix', 'ambiorix.bearer.first.jwt.sig']);
+  sockets[0].open();
+  sockets[0].drop(1008);
+  clock.advance(500);
+  assert.deepEqual(sockets[1].protocols, ['ambiorix', 'ambiorix.bearer.second.jwt.sig']);
+});
+
+test('without a token no subprotocol is offered', () => {
+  const { Ambiorix, sockets } = environment();
+  Ambiorix.configure({ token: () => null });
+  new Ambiorix().start();
+  assert.equal(sockets[0].protocols, undefined);
 });

@@ -30,6 +30,12 @@ interface AmbiorixOptions {
   queueLimit?: number;
   /** Default `request` timeout in milliseconds (default 10000). */
   requestTimeout?: number;
+  /**
+   * Called on every (re)connect, so that a refreshed token is used: a bearer token
+   * (a JWT) sent in `Sec-WebSocket-Protocol` as `ambiorix.bearer.<token>`, or null
+   * for none (default: no function).
+   */
+  token?: (() => string | null) | null;
 }
 
 /** Why a `request` was rejected. */

@@ -30,7 +30,10 @@
     // Messages kept while the socket is not open; further sends are refused.
     queueLimit: 1000,
     // How long request() waits for its reply, in milliseconds.
-    requestTimeout: 10000
+    requestTimeout: 10000,
+    // A function called on every (re)connect that returns a bearer token (a JWT),
+    // or null for none; sent as the subprotocol 'ambiorix.bearer.<token>'.
+    token: null
   };
 
   var HOOKS = ['open', 'close', 'error', 'reconnect'];
@@ -69,7 +72,8 @@
       state = attempt === 0 ? 'connecting' : 'reconnecting';
       var ws;
       try {
-        ws = new env.WebSocket(url());
+        var token = options.token ? options.token() : null;
+        ws = token ? new env.WebSocket(url(), ['ambiorix', 'ambiorix.bearer.' + token]) : new env.WebSocket(url());
       } catch (e) {
         emit('error', e);
         scheduleReconnect();
