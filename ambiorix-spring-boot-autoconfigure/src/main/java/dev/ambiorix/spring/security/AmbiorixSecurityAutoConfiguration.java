@@ -2,7 +2,9 @@ package dev.ambiorix.spring.security;
 
 import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.handler.InvocationScope;
+import dev.ambiorix.spring.session.LocalClients;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -33,6 +35,12 @@ public final class AmbiorixSecurityAutoConfiguration {
 	@ConditionalOnMissingBean
 	InvocationScope ambiorixSecurityInvocationScope() {
 		return new SecurityContextInvocationScope();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionEnd ambiorixSessionEnd(ObjectProvider<LocalClients> clients) {
+		return new SessionEnd(clients);
 	}
 
 	/**

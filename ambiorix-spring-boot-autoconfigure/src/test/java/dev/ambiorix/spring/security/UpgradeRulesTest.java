@@ -61,7 +61,7 @@ class UpgradeRulesTest {
 
 	@Test
 	void anUpgradeWithTheSessionCookieOfALoggedInUserRunsAsThatUser() throws Exception {
-		String cookie = logIn("user");
+		String cookie = logIn(this.port, "user");
 		try (TestClient client = TestClient.connect(this.port, "/", Map.of("Cookie", cookie))) {
 			client.request("whoami", null, 1);
 			assertThat(client.next().get("message").stringValue()).isEqualTo("user");
@@ -75,7 +75,7 @@ class UpgradeRulesTest {
 
 	@Test
 	void aForeignOriginWithAValidSessionCookieGets403() throws Exception {
-		String cookie = logIn("admin");
+		String cookie = logIn(this.port, "admin");
 		assertThatExceptionOfType(CompletionException.class).isThrownBy(
 				() -> TestClient.connect(this.port, "/", Map.of("Cookie", cookie, "Origin", "https://evil.example")))
 			.havingCause()
@@ -87,10 +87,10 @@ class UpgradeRulesTest {
 	 * Log in through the form, CSRF token included, as a browser does.
 	 * @return the {@code Cookie} header value of the authenticated session
 	 */
-	private String logIn(String user) throws IOException, InterruptedException {
+	static String logIn(int port, String user) throws IOException, InterruptedException {
 		CookieManager cookies = new CookieManager();
 		HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
-		URI login = URI.create("http://127.0.0.1:" + this.port + "/login");
+		URI login = URI.create("http://127.0.0.1:" + port + "/login");
 		String page = http.send(HttpRequest.newBuilder(login).build(), HttpResponse.BodyHandlers.ofString()).body();
 		Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(page);
 		assertThat(csrf.find()).as("a CSRF token in the login page").isTrue();
