@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.security;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.Assert;
 
 /**
  * Configuration of the Ambiorix endpoint's Spring Security integration.
@@ -10,8 +11,14 @@ public class AmbiorixSecurityProperties {
 
 	private final Bearer bearer = new Bearer();
 
+	private final Connections connections = new Connections();
+
 	public Bearer getBearer() {
 		return this.bearer;
+	}
+
+	public Connections getConnections() {
+		return this.connections;
 	}
 
 	/**
@@ -34,6 +41,44 @@ public class AmbiorixSecurityProperties {
 
 		public void setQueryParameter(boolean queryParameter) {
 			this.queryParameter = queryParameter;
+		}
+
+	}
+
+	/**
+	 * Caps on open connections, per node; an upgrade beyond one gets 429.
+	 */
+	public static class Connections {
+
+		/**
+		 * Most open connections of one authenticated user (by principal name); 0 for no
+		 * cap. Enough for a user with many tabs and devices.
+		 */
+		private int maxPerUser = 32;
+
+		/**
+		 * Most open connections from one remote address (as Spring Boot's forward-headers
+		 * strategy resolves it); 0 for no cap. Off by default: many users can share one
+		 * address behind a NAT or a proxy that does not forward theirs.
+		 */
+		private int maxPerAddress = 0;
+
+		public int getMaxPerUser() {
+			return this.maxPerUser;
+		}
+
+		public void setMaxPerUser(int maxPerUser) {
+			Assert.isTrue(maxPerUser >= 0, "ambiorix.security.connections.max-per-user must not be negative");
+			this.maxPerUser = maxPerUser;
+		}
+
+		public int getMaxPerAddress() {
+			return this.maxPerAddress;
+		}
+
+		public void setMaxPerAddress(int maxPerAddress) {
+			Assert.isTrue(maxPerAddress >= 0, "ambiorix.security.connections.max-per-address must not be negative");
+			this.maxPerAddress = maxPerAddress;
 		}
 
 	}
