@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -72,6 +73,21 @@ public final class AmbiorixSecurityAutoConfiguration {
 		@ConditionalOnMissingBean
 		CredentialExpiry ambiorixCredentialExpiry() {
 			return new CredentialExpiry();
+		}
+
+		/**
+		 * On Tomcat, the token is also kept out of the access log.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = { "org.apache.catalina.valves.ValveBase",
+				"org.springframework.boot.tomcat.TomcatContextCustomizer" })
+		static class TomcatAccessLogConfiguration {
+
+			@Bean
+			TomcatContextCustomizer ambiorixAccessLogTokenValve() {
+				return (context) -> context.getPipeline().addValve(new TomcatAccessLogTokenValve());
+			}
+
 		}
 
 	}

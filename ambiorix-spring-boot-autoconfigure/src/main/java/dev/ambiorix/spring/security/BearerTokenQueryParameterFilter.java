@@ -51,6 +51,18 @@ final class BearerTokenQueryParameterFilter extends OncePerRequestFilter impleme
 		chain.doFilter(new WithoutToken(request, query), response);
 	}
 
+	/**
+	 * Return a query string without the token parameter.
+	 * @param query the query string
+	 * @return the rest, or {@code null} when nothing is left
+	 */
+	static @Nullable String withoutToken(String query) {
+		String rest = Arrays.stream(query.split("&"))
+			.filter((pair) -> !pair.equals(PARAMETER) && !pair.startsWith(PARAMETER + "="))
+			.collect(Collectors.joining("&"));
+		return rest.isEmpty() ? null : rest;
+	}
+
 	static boolean isUpgrade(HttpServletRequest request) {
 		return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
 	}
@@ -64,10 +76,7 @@ final class BearerTokenQueryParameterFilter extends OncePerRequestFilter impleme
 
 		WithoutToken(HttpServletRequest request, String query) {
 			super(request);
-			String rest = Arrays.stream(query.split("&"))
-				.filter((pair) -> !pair.equals(PARAMETER) && !pair.startsWith(PARAMETER + "="))
-				.collect(Collectors.joining("&"));
-			this.query = rest.isEmpty() ? null : rest;
+			this.query = withoutToken(query);
 		}
 
 		@Override
