@@ -44,6 +44,12 @@ public final class AmbiorixSecurityAutoConfiguration {
 		return new SessionEnd(clients);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionLog ambiorixConnectionLog() {
+		return new ConnectionLog();
+	}
+
 	/**
 	 * Bearer tokens where a browser can put them, and connections that end with their
 	 * token.

@@ -29,9 +29,8 @@ public class AmbiorixSecurityProperties {
 		/**
 		 * Whether an upgrade may carry its bearer token in the "access_token" query
 		 * parameter, for clients that can set neither a header nor a subprotocol. The
-		 * parameter is taken out of the request before any Spring log line can show it,
-		 * but a container access log with the request line shows it: see
-		 * docs/security.md.
+		 * parameter is kept out of Spring's log lines and Tomcat's access log, not out of
+		 * Jetty's request log or a proxy's: see docs/security.md.
 		 */
 		private boolean queryParameter = false;
 

@@ -61,6 +61,10 @@ class QueryParameterTokenTest {
 		}
 		String signature = token.substring(token.lastIndexOf('.') + 1);
 		assertThat(output).as("the DEBUG log of the upgrade").contains("lang=en");
+		assertThat(output).containsPattern("Client [0-9a-f-]{36} of user alice connected");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(output)
+				.containsPattern("Client [0-9a-f-]{36} of user alice closed with CloseStatus\\[code=1000"));
 		assertThat(output).doesNotContain(signature).doesNotContain("access_token");
 		if (ClassUtils.isPresent("org.apache.catalina.Valve", null)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> accessLog().contains("GET /?lang=en HTTP/1.1\" 101"));
