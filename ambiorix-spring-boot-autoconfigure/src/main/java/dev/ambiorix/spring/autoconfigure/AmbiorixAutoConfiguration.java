@@ -27,6 +27,7 @@ import dev.ambiorix.spring.session.DefaultWebSocketClients;
 import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalClients;
 import dev.ambiorix.spring.session.LocalFrameDelivery;
+import dev.ambiorix.spring.session.MemberDirectory;
 import dev.ambiorix.spring.session.OutboundLimits;
 import jakarta.servlet.ServletContext;
 import tools.jackson.databind.json.JsonMapper;
@@ -104,8 +105,10 @@ public final class AmbiorixAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(WebSocketClients.class)
-	DefaultWebSocketClients webSocketClients(LocalClients clients, FrameDelivery delivery, EnvelopeWriter writer) {
-		return new DefaultWebSocketClients(clients, delivery, writer);
+	DefaultWebSocketClients webSocketClients(LocalClients clients, FrameDelivery delivery, EnvelopeWriter writer,
+			ObjectProvider<MemberDirectory> directory) {
+		return new DefaultWebSocketClients(clients, delivery, writer,
+				directory.getIfAvailable(() -> MemberDirectory.local(clients)));
 	}
 
 	@Bean
@@ -134,9 +137,10 @@ public final class AmbiorixAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PayloadConverter ambiorixPayloadConverter(ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<PayloadValidator> validator) {
+			ObjectProvider<PayloadValidator> validator, AmbiorixProperties properties) {
 		return new PayloadConverter(jsonMapper.getIfAvailable(JsonMapper::new),
-				validator.getIfAvailable(() -> PayloadValidator.NONE));
+				validator.getIfAvailable(() -> PayloadValidator.NONE),
+				properties.getErrors().isIncludeExceptionMessage());
 	}
 
 	@Bean

@@ -23,6 +23,8 @@ public class AmbiorixProperties implements Validator {
 
 	private final Errors errors = new Errors();
 
+	private final Cluster cluster = new Cluster();
+
 	/**
 	 * Check the rules that span properties, once all are bound.
 	 */
@@ -52,6 +54,10 @@ public class AmbiorixProperties implements Validator {
 
 	public Errors getErrors() {
 		return this.errors;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
 	}
 
 	/**
@@ -310,6 +316,124 @@ public class AmbiorixProperties implements Validator {
 
 		public void setIncludeExceptionMessage(boolean includeExceptionMessage) {
 			this.includeExceptionMessage = includeExceptionMessage;
+		}
+
+	}
+
+	/**
+	 * Groups, users and presence across nodes.
+	 */
+	public static class Cluster {
+
+		/**
+		 * How nodes share groups, users, presence and sends: "local" keeps everything in
+		 * this node's memory; "redis" relays through the Redis of spring.data.redis.*.
+		 */
+		private Mode mode = Mode.LOCAL;
+
+		/**
+		 * Prefix of every Redis key, inside a hash tag so that all keys of one
+		 * application stay on one Redis Cluster shard. Two applications sharing one Redis
+		 * need two prefixes.
+		 */
+		private String prefix = "ambiorix";
+
+		/**
+		 * Entries the relay stream keeps (trimmed approximately, XADD MAXLEN ~). A node
+		 * whose reader falls further behind than this, or stays away longer, misses the
+		 * trimmed envelopes.
+		 */
+		private long streamRetention = 100_000;
+
+		/**
+		 * Most envelopes waiting to be written to Redis while it is unreachable. Beyond
+		 * this, new envelopes for other nodes are dropped and counted as failed; this
+		 * node's own clients still get them.
+		 */
+		private int relayBufferSize = 10_000;
+
+		/**
+		 * Interval at which each node refreshes its presence entry in Redis.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How long after its last heartbeat a node counts as lost: its clients leave
+		 * every count and member list, and the other nodes publish leave events for them.
+		 */
+		private Duration nodeTimeout = Duration.ofSeconds(15);
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			Assert.isTrue(!prefix.isEmpty() && prefix.indexOf('{') < 0 && prefix.indexOf('}') < 0,
+					"ambiorix.cluster.prefix must be non-empty and contain no braces");
+			this.prefix = prefix;
+		}
+
+		public long getStreamRetention() {
+			return this.streamRetention;
+		}
+
+		public void setStreamRetention(long streamRetention) {
+			Assert.isTrue(streamRetention > 0, "ambiorix.cluster.stream-retention must be positive");
+			this.streamRetention = streamRetention;
+		}
+
+		public int getRelayBufferSize() {
+			return this.relayBufferSize;
+		}
+
+		public void setRelayBufferSize(int relayBufferSize) {
+			Assert.isTrue(relayBufferSize > 0, "ambiorix.cluster.relay-buffer-size must be positive");
+			this.relayBufferSize = relayBufferSize;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			Assert.isTrue(!heartbeatInterval.isNegative() && !heartbeatInterval.isZero(),
+					"ambiorix.cluster.heartbeat-interval must be positive");
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public Duration getNodeTimeout() {
+			return this.nodeTimeout;
+		}
+
+		public void setNodeTimeout(Duration nodeTimeout) {
+			Assert.isTrue(!nodeTimeout.isNegative() && !nodeTimeout.isZero(),
+					"ambiorix.cluster.node-timeout must be positive");
+			this.nodeTimeout = nodeTimeout;
+		}
+
+		/**
+		 * Where groups, users and presence live.
+		 */
+		public enum Mode {
+
+			/**
+			 * In this node's memory: one node, nothing to install.
+			 */
+			LOCAL,
+
+			/**
+			 * Shared through Redis: several nodes.
+			 */
+			REDIS
+
 		}
 
 	}

@@ -17,7 +17,6 @@ import dev.ambiorix.spring.session.ClientConnections;
 import dev.ambiorix.spring.session.LocalClients;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.log.LogMessage;
@@ -99,7 +98,9 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 	@Override
 	public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) {
 		Inbound in = this.inbound.get(session.getId());
-		if (in == null) {
+		// Nothing from a client that was dropped (too big, slow, idle) or closed runs a
+		// handler, though the container may deliver frames until the close completes.
+		if (in == null || !in.client.isOpen()) {
 			return;
 		}
 		in.client.heard();
@@ -128,11 +129,13 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 
 	private void onText(Inbound in, String text) {
 		this.counters.countFrame();
-		InboundFrame frame = this.reader.read(text);
+		// Before the parse, so that a flood costs no parsing.
 		if (!in.rateLimiter.tryAcquire()) {
-			rateLimited(in, frame);
+			sendError(in, this.reader.unparsedError(ErrorCode.RATE_LIMITED, rateLimitedDetail(), text));
 			return;
 		}
+		this.counters.countParsed();
+		InboundFrame frame = this.reader.read(text);
 		if (frame instanceof Envelope envelope) {
 			this.dispatcher.dispatch(in.client, envelope);
 		}
@@ -149,18 +152,15 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 	private void onBinary(Inbound in) {
 		this.counters.countFrame();
 		if (!in.rateLimiter.tryAcquire()) {
-			rateLimited(in, null);
+			sendError(in, ProtocolError.of(ErrorCode.RATE_LIMITED, rateLimitedDetail()));
 			return;
 		}
 		sendError(in, ProtocolError.of(ErrorCode.UNSUPPORTED_FRAME,
 				"binary frames are not supported; send envelopes as JSON text"));
 	}
 
-	private void rateLimited(Inbound in, @Nullable InboundFrame frame) {
-		String detail = "more than " + this.limits.ratePerSecond() + " frames per second; frame dropped";
-		sendError(in,
-				(frame instanceof Envelope envelope) ? ProtocolError.about(ErrorCode.RATE_LIMITED, detail, envelope)
-						: ProtocolError.of(ErrorCode.RATE_LIMITED, detail));
+	private String rateLimitedDetail() {
+		return "more than " + this.limits.ratePerSecond() + " frames per second; frame dropped";
 	}
 
 	private void sendError(Inbound in, ProtocolError error) {

@@ -5,11 +5,14 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.ambiorix.spring.protocol.ErrorCode;
 
 /**
- * Counts what arrived: frames, frames ignored as not ours, and errors by code.
+ * Counts what arrived: frames, frames parsed, frames ignored as not ours, and errors by
+ * code.
  */
 public final class InboundCounters {
 
 	private final LongAdder frames = new LongAdder();
+
+	private final LongAdder parsed = new LongAdder();
 
 	private final LongAdder ignored = new LongAdder();
 
@@ -23,6 +26,10 @@ public final class InboundCounters {
 
 	void countFrame() {
 		this.frames.increment();
+	}
+
+	void countParsed() {
+		this.parsed.increment();
 	}
 
 	void countIgnored() {
@@ -39,6 +46,15 @@ public final class InboundCounters {
 	 */
 	public long frames() {
 		return this.frames.sum();
+	}
+
+	/**
+	 * Return how many complete text frames were parsed: those over the rate limit are
+	 * not.
+	 * @return the count
+	 */
+	public long parsed() {
+		return this.parsed.sum();
 	}
 
 	/**

@@ -1,5 +1,6 @@
 /**
- * Application events for the connection lifecycle, for {@code @EventListener} methods.
+ * Application events for the connection lifecycle and group membership, for
+ * {@code @EventListener} methods.
  */
 @NullMarked
 package dev.ambiorix.spring.event;

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.protocol.Envelope;
+import dev.ambiorix.spring.protocol.EnvelopeNames;
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
 import dev.ambiorix.spring.protocol.ErrorCode;
 import dev.ambiorix.spring.protocol.ProtocolError;
@@ -74,6 +75,10 @@ public final class EnvelopeDispatcher {
 	 * @param envelope the envelope
 	 */
 	public void dispatch(ClientConnection client, Envelope envelope) {
+		if (EnvelopeNames.PING.equals(envelope.name())) {
+			client.sendFrame(this.writer.write(EnvelopeNames.PONG, null, envelope.id()));
+			return;
+		}
 		ReceiveHandler handler = this.registry.find(envelope.name());
 		if (handler == null) {
 			sendError(client,
@@ -98,6 +103,9 @@ public final class EnvelopeDispatcher {
 			rethrowIfFatal(ex);
 			handlerFailed(client, envelope, handler, ex);
 			return;
+		}
+		if (ReactorReplies.PRESENT && ReactorReplies.isPublisher(result)) {
+			result = ReactorReplies.toStage(result);
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			stage.whenComplete((value, ex) -> {

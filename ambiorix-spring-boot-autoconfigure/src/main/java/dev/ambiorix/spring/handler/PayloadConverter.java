@@ -2,6 +2,7 @@ package dev.ambiorix.spring.handler;
 
 import java.lang.annotation.Annotation;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -9,8 +10,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.MethodParameter;
@@ -23,19 +26,39 @@ import org.springframework.validation.annotation.ValidationAnnotationUtils;
  */
 public final class PayloadConverter {
 
+	/** How Jackson quotes a Java type in its messages. */
+	private static final Pattern CLASS_NAME = Pattern.compile("`[^`]*`");
+
 	private final JsonMapper mapper;
 
 	private final PayloadValidator validator;
+
+	private final boolean includeExceptionMessage;
+
+	/**
+	 * Create a converter that never tells a client what a payload type's constructor
+	 * threw.
+	 * @param mapper the application's mapper
+	 * @param validator validates parameters annotated {@code @Valid} or
+	 * {@code @Validated}
+	 */
+	public PayloadConverter(JsonMapper mapper, PayloadValidator validator) {
+		this(mapper, validator, false);
+	}
 
 	/**
 	 * Create a converter.
 	 * @param mapper the application's mapper
 	 * @param validator validates parameters annotated {@code @Valid} or
 	 * {@code @Validated}
+	 * @param includeExceptionMessage whether the message of an exception thrown by a
+	 * payload type's constructor reaches the client (as
+	 * {@code ambiorix.errors.include-exception-message} says for handlers)
 	 */
-	public PayloadConverter(JsonMapper mapper, PayloadValidator validator) {
+	public PayloadConverter(JsonMapper mapper, PayloadValidator validator, boolean includeExceptionMessage) {
 		this.mapper = mapper;
 		this.validator = validator;
+		this.includeExceptionMessage = includeExceptionMessage;
 	}
 
 	ArgumentResolver resolverFor(MethodParameter parameter) {
@@ -56,8 +79,12 @@ public final class PayloadConverter {
 				value = (treeParameter && !message.isNull() && parameterType.isInstance(message)) ? message
 						: reader.readValue(message);
 			}
+			catch (InvalidDefinitionException ex) {
+				// The type cannot be read at all: the server's fault, a handler_error.
+				throw ex;
+			}
 			catch (JacksonException ex) {
-				throw new InvalidMessageException(describe(ex));
+				throw new InvalidMessageException(describe(ex, this.includeExceptionMessage));
 			}
 			if (value == null) {
 				if (primitive) {
@@ -85,7 +112,7 @@ public final class PayloadConverter {
 	/**
 	 * Say what did not convert, by field path, without exposing Java class names.
 	 */
-	static String describe(JacksonException ex) {
+	static String describe(JacksonException ex, boolean includeExceptionMessage) {
 		String path = path(ex.getPath());
 		String reason;
 		if (ex instanceof UnrecognizedPropertyException) {
@@ -94,10 +121,17 @@ public final class PayloadConverter {
 		else if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
 			reason = "expected " + friendlyName(mismatch.getTargetType());
 		}
+		else if (ex instanceof ValueInstantiationException) {
+			// The type's constructor refused the value: its message is the application's
+			// and, like a handler's, reaches the client only when configured.
+			Throwable cause = ex.getCause();
+			String message = (cause != null) ? cause.getMessage() : null;
+			reason = (includeExceptionMessage && message != null) ? message : "invalid value";
+		}
 		else {
 			String message = ex.getOriginalMessage();
 			int newline = message.indexOf('\n');
-			reason = (newline < 0) ? message : message.substring(0, newline);
+			reason = CLASS_NAME.matcher((newline < 0) ? message : message.substring(0, newline)).replaceAll("a value");
 		}
 		return (path.isEmpty() ? "message" : path) + ": " + reason;
 	}

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import dev.ambiorix.spring.Receive;
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.protocol.Envelope;
 import dev.ambiorix.spring.protocol.EnvelopeNames;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +33,8 @@ import org.springframework.web.socket.WebSocketSession;
  * cannot work fails startup with a message naming it.
  */
 public final class ReceiveMethodProcessor implements SmartInitializingSingleton, BeanFactoryAware {
+
+	private static final String KOTLIN_CONTINUATION = "kotlin.coroutines.Continuation";
 
 	private final HandlerRegistry registry;
 
@@ -91,6 +94,13 @@ public final class ReceiveMethodProcessor implements SmartInitializingSingleton,
 						"Use a non-empty name of at most " + EnvelopeNames.MAX_LENGTH
 								+ " characters that does not start with '" + EnvelopeNames.RESERVED_PREFIX + "'.");
 			}
+			String returnProblem = ReactorReplies.PRESENT ? ReactorReplies.problem(method.getReturnType()) : null;
+			if (returnProblem != null) {
+				throw new ReceiveHandlerDefinitionException(
+						"@Receive(\"" + name + "\") on " + ReceiveHandler.describe(method) + " " + returnProblem + ".",
+						"Return a Mono (a Flux's collectList() for a list), or send each element with "
+								+ "WebSocketClient.send and return nothing.");
+			}
 			Method invocable = AopUtils.selectInvocableMethod(method, (beanType != null) ? beanType : targetType);
 			ReflectionUtils.makeAccessible(invocable);
 			this.registry.register(new ReceiveHandler(name, invocable, bean, resolvers(name, method, targetType)));
@@ -105,6 +115,15 @@ public final class ReceiveMethodProcessor implements SmartInitializingSingleton,
 			MethodParameter parameter = new MethodParameter(method, i).withContainingClass(targetType);
 			ArgumentResolver resolver = contextResolver(parameter.getParameterType());
 			if (resolver == null) {
+				String problem = notAPayload(parameter.getParameterType());
+				if (problem != null) {
+					throw new ReceiveHandlerDefinitionException(
+							"@Receive(\"" + name + "\") on " + ReceiveHandler.describe(method) + ": parameter "
+									+ (i + 1) + " (" + parameter.getParameterType().getSimpleName()
+									+ ") cannot be resolved: " + problem + ".",
+							"Declare the parameter as one of WebSocketClient, WebSocketClients, Principal, "
+									+ "WebSocketSession, or the message's own type.");
+				}
 				if (payloadIndex >= 0) {
 					throw new ReceiveHandlerDefinitionException(
 							"@Receive(\"" + name + "\") on " + ReceiveHandler.describe(method) + ": parameter "
@@ -122,6 +141,31 @@ public final class ReceiveMethodProcessor implements SmartInitializingSingleton,
 			resolvers[i] = resolver;
 		}
 		return resolvers;
+	}
+
+	/**
+	 * Say why a parameter that no resolver takes cannot be the message either: it would
+	 * silently receive the converted message and fail at run time.
+	 * @param type the parameter type
+	 * @return the problem, or {@code null} when it can be the message
+	 */
+	static @Nullable String notAPayload(Class<?> type) {
+		if (WebSocketClient.class.isAssignableFrom(type)) {
+			return "the sender is resolved as WebSocketClient only, not as " + type.getSimpleName();
+		}
+		if (WebSocketClients.class.isAssignableFrom(type)) {
+			return "the clients are resolved as WebSocketClients only, not as " + type.getSimpleName();
+		}
+		if (WebSocketSession.class.isAssignableFrom(type)) {
+			return "the session is resolved as WebSocketSession only, not as " + type.getSimpleName();
+		}
+		if (KOTLIN_CONTINUATION.equals(type.getName())) {
+			return "suspend functions are not supported; return a CompletionStage (or a Reactor Mono) instead";
+		}
+		if (InvocationContext.class.isAssignableFrom(type) || Envelope.class.isAssignableFrom(type)) {
+			return type.getSimpleName() + " is internal to Ambiorix";
+		}
+		return null;
 	}
 
 	private static @Nullable ArgumentResolver contextResolver(Class<?> type) {

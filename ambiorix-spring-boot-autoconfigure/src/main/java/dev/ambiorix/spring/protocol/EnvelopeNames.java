@@ -16,7 +16,23 @@ public final class EnvelopeNames {
 	/** The name of error envelopes. */
 	public static final String ERROR = RESERVED_PREFIX + "error";
 
+	/** A client's heartbeat probe, which browsers send since they cannot send pings. */
+	public static final String PING = RESERVED_PREFIX + "ping";
+
+	/** The answer to {@link #PING}, with the probe's id. */
+	public static final String PONG = RESERVED_PREFIX + "pong";
+
 	private EnvelopeNames() {
+	}
+
+	/**
+	 * Say what is wrong with the name of a frame from a client: as {@link #problem}, but
+	 * the protocol's own frames a client may send are fine.
+	 * @param name the candidate name
+	 * @return why the name is invalid, or {@code null} if it is fine
+	 */
+	public static @Nullable String problemInFrame(String name) {
+		return PING.equals(name) ? null : problem(name);
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package dev.ambiorix.spring.protocol;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -26,6 +29,15 @@ import tools.jackson.databind.node.ValueNode;
  * lengths are capped by {@link JsonLimits}.
  */
 public final class EnvelopeReader {
+
+	/** How many characters at each end of a frame {@link #unparsedError} looks at. */
+	private static final int ENDS = 400;
+
+	private static final Pattern LEADING_NAME = Pattern
+		.compile("\\s*\\{\\s*\"name\"\\s*:\\s*\"([^\"\\\\\\x00-\\x1F]{1," + EnvelopeNames.MAX_LENGTH + "})\"");
+
+	private static final Pattern TRAILING_ID = Pattern
+		.compile("[{,]\\s*\"id\"\\s*:\\s*(\"[^\"\\\\\\x00-\\x1F]{0,128}\"|-?(?:0|[1-9][0-9]{0,17}))\\s*}\\s*$");
 
 	private final JsonMapper strictMapper;
 
@@ -65,6 +77,38 @@ public final class EnvelopeReader {
 		}
 		catch (JacksonException ex) {
 			return ProtocolError.of(ErrorCode.INVALID_JSON, "frame is not valid JSON: " + describe(ex));
+		}
+	}
+
+	/**
+	 * Make an error about a frame that is not to be parsed (over the rate limit), naming
+	 * the frame's name and id when they can be read off its two ends at a fixed cost: the
+	 * name as the first field and the id as the last, as {@code ambiorix.js} and our
+	 * clients write them, both without escapes. Otherwise the error carries neither.
+	 * @param code the error code
+	 * @param detail the explanation
+	 * @param text the frame's text, which is not parsed
+	 * @return the error
+	 */
+	public ProtocolError unparsedError(ErrorCode code, String detail, String text) {
+		Matcher name = LEADING_NAME.matcher(text);
+		name.region(0, Math.min(text.length(), ENDS));
+		Matcher id = TRAILING_ID.matcher(text);
+		id.region(Math.max(0, text.length() - ENDS), text.length());
+		return new ProtocolError(code, detail, name.lookingAt() ? name.group(1) : null,
+				id.find() ? idNode(id.group(1)) : null);
+	}
+
+	private @Nullable JsonNode idNode(String token) {
+		JsonNodeFactory nodes = this.strictMapper.getNodeFactory();
+		if (token.startsWith("\"")) {
+			return nodes.stringNode(token.substring(1, token.length() - 1));
+		}
+		try {
+			return nodes.numberNode(Long.parseLong(token));
+		}
+		catch (NumberFormatException ex) {
+			return null;
 		}
 	}
 
@@ -211,7 +255,7 @@ public final class EnvelopeReader {
 				return new ProtocolError(ErrorCode.INVALID_ENVELOPE,
 						(this.nameProblem != null) ? this.nameProblem : "name is missing", null, this.id);
 			}
-			String problem = EnvelopeNames.problem(name);
+			String problem = EnvelopeNames.problemInFrame(name);
 			if (problem != null) {
 				// An empty or over-long name is not echoed back: it is the problem.
 				String echoed = (!name.isEmpty() && name.length() <= EnvelopeNames.MAX_LENGTH) ? name : null;

@@ -3,6 +3,7 @@ package dev.ambiorix.spring.protocol;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.ambiorix.spring.WebSocketClient;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
@@ -55,6 +56,23 @@ public final class EnvelopeWriter {
 	 */
 	public String write(String name, @Nullable Object message, @Nullable JsonNode id) {
 		return LoneSurrogates.escape(this.mapper.writeValueAsString(new Outbound(name, message, id)));
+	}
+
+	/**
+	 * Convert a presence value to a JSON tree with the application's mapper.
+	 * @param presence the value
+	 * @return the tree
+	 * @throws IllegalArgumentException if its JSON is longer than
+	 * {@link WebSocketClient#MAX_PRESENCE_LENGTH}
+	 */
+	public JsonNode presence(Object presence) {
+		JsonNode tree = this.mapper.valueToTree(presence);
+		int length = this.mapper.writeValueAsString(tree).length();
+		if (length > WebSocketClient.MAX_PRESENCE_LENGTH) {
+			throw new IllegalArgumentException("A presence value must have at most "
+					+ WebSocketClient.MAX_PRESENCE_LENGTH + " characters of JSON, not " + length);
+		}
+		return tree;
 	}
 
 	/**

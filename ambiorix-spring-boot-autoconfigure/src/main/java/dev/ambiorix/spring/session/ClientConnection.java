@@ -2,11 +2,13 @@ package dev.ambiorix.spring.session;
 
 import java.security.Principal;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -51,16 +53,20 @@ public final class ClientConnection implements WebSocketClient {
 	}
 
 	@Override
-	public void send(String name, @Nullable Object message) {
-		sendFrame(this.writer.write(name, message));
+	public boolean send(String name, @Nullable Object message) {
+		if (!this.outbound.isAccepting()) {
+			return false;
+		}
+		return sendFrame(this.writer.write(name, message));
 	}
 
 	/**
 	 * Queue an already written frame.
 	 * @param frame the frame text
+	 * @return whether it was queued
 	 */
-	public void sendFrame(String frame) {
-		this.outbound.offer(frame);
+	public boolean sendFrame(String frame) {
+		return this.outbound.offer(frame);
 	}
 
 	@Override
@@ -70,6 +76,8 @@ public final class ClientConnection implements WebSocketClient {
 
 	@Override
 	public void close(CloseStatus status) {
+		// Gone from the registry now, not when the container reports the close.
+		this.clients.remove(this);
 		this.outbound.closeAfterPending(status);
 	}
 
@@ -96,7 +104,7 @@ public final class ClientConnection implements WebSocketClient {
 
 	@Override
 	public boolean isOpen() {
-		return !this.outbound.isClosed() && this.session.isOpen();
+		return this.outbound.isAccepting() && this.session.isOpen();
 	}
 
 	@Override
@@ -107,6 +115,31 @@ public final class ClientConnection implements WebSocketClient {
 	@Override
 	public Map<String, Object> attributes() {
 		return this.session.getAttributes();
+	}
+
+	@Override
+	public void join(String group) {
+		this.clients.join(this, group);
+	}
+
+	@Override
+	public void leave(String group) {
+		this.clients.leave(this, group);
+	}
+
+	@Override
+	public Set<String> groups() {
+		return this.clients.groups(this);
+	}
+
+	@Override
+	public void setPresence(@Nullable Object presence) {
+		this.clients.presence(this, (presence != null) ? this.writer.presence(presence) : null);
+	}
+
+	@Override
+	public @Nullable JsonNode presence() {
+		return this.clients.presence(this);
 	}
 
 	/**

@@ -1,8 +1,10 @@
 package dev.ambiorix.spring.session;
 
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
 
@@ -15,14 +17,19 @@ import org.springframework.web.socket.WebSocketSession;
  */
 public final class ClientConnections implements DisposableBean {
 
+	static final int CLOSE_THREADS = 2;
+
 	private final LocalClients clients;
 
 	private final EnvelopeWriter writer;
 
 	private final OutboundLimits limits;
 
-	/** Runs closes, and sends on containers without asynchronous ones. */
-	private final ExecutorService background;
+	/**
+	 * Runs closes that may block (Tomcat's), each for at most a millisecond when the
+	 * client is stuck: a few threads, however many clients go at once.
+	 */
+	private final ThreadPoolExecutor closer;
 
 	/**
 	 * Create the factory.
@@ -34,9 +41,11 @@ public final class ClientConnections implements DisposableBean {
 		this.clients = clients;
 		this.writer = writer;
 		this.limits = limits;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("ambiorix-background-");
-		threads.setDaemon(true);
-		this.background = Executors.newCachedThreadPool(threads);
+		CustomizableThreadFactory closeThreads = new CustomizableThreadFactory("ambiorix-close-");
+		closeThreads.setDaemon(true);
+		this.closer = new ThreadPoolExecutor(CLOSE_THREADS, CLOSE_THREADS, 10, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), closeThreads);
+		this.closer.allowCoreThreadTimeOut(true);
 	}
 
 	/**
@@ -47,15 +56,19 @@ public final class ClientConnections implements DisposableBean {
 	 */
 	public ClientConnection open(WebSocketSession session) {
 		ClientConnection client = new ClientConnection(UUID.randomUUID().toString(), session,
-				Transports.forSession(session, this.limits, this.background), this.writer, this.limits, this.clients,
-				this.background);
+				Transports.forSession(session, this.limits, this.closer), this.writer, this.limits, this.clients,
+				this.closer);
 		this.clients.add(client);
 		return client;
 	}
 
+	Executor closer() {
+		return this.closer;
+	}
+
 	@Override
 	public void destroy() {
-		this.background.shutdown();
+		this.closer.shutdown();
 	}
 
 }

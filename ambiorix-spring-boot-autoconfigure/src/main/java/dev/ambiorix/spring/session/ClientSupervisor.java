@@ -11,6 +11,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogMessage;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.CloseStatus;
 
@@ -114,25 +115,29 @@ public final class ClientSupervisor implements SmartLifecycle {
 	}
 
 	void check() {
-		try {
-			long now = System.nanoTime();
-			boolean pingDue = this.pingIntervalNanos > 0 && now - this.lastPingNanos >= this.pingIntervalNanos;
-			if (pingDue) {
-				this.lastPingNanos = now;
+		long now = System.nanoTime();
+		boolean pingDue = this.pingIntervalNanos > 0 && now - this.lastPingNanos >= this.pingIntervalNanos;
+		if (pingDue) {
+			this.lastPingNanos = now;
+		}
+		for (ClientConnection client : this.clients.all()) {
+			try {
+				check(client, now, pingDue);
 			}
-			for (ClientConnection client : this.clients.all()) {
-				client.outbound().checkSendTime(now);
-				if (this.idleTimeoutNanos > 0 && now - client.lastHeardNanos() > this.idleTimeoutNanos) {
-					client.terminate(IDLE_TIMEOUT);
-				}
-				else if (pingDue) {
-					client.outbound().ping();
-				}
+			catch (RuntimeException ex) {
+				// One client's failure must never stop supervision of everyone else.
+				logger.warn(LogMessage.format("Supervision of client %s failed", client.id()), ex);
 			}
 		}
-		catch (RuntimeException ex) {
-			// A failure here must never stop supervision of everyone else.
-			logger.warn("Client supervision round failed", ex);
+	}
+
+	private void check(ClientConnection client, long now, boolean pingDue) {
+		client.outbound().checkSendTime(now);
+		if (this.idleTimeoutNanos > 0 && now - client.lastHeardNanos() > this.idleTimeoutNanos) {
+			client.terminate(IDLE_TIMEOUT);
+		}
+		else if (pingDue) {
+			client.outbound().ping();
 		}
 	}
 

@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import dev.ambiorix.spring.ClientGroup;
+import dev.ambiorix.spring.Member;
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
@@ -20,16 +22,31 @@ public final class DefaultWebSocketClients implements WebSocketClients {
 
 	private final EnvelopeWriter writer;
 
+	private final MemberDirectory directory;
+
 	/**
-	 * Create the registry view.
+	 * Create the registry view of a single node.
 	 * @param clients this node's clients
 	 * @param delivery where broadcasts and targeted sends go
 	 * @param writer writes each envelope once
 	 */
 	public DefaultWebSocketClients(LocalClients clients, FrameDelivery delivery, EnvelopeWriter writer) {
+		this(clients, delivery, writer, MemberDirectory.local(clients));
+	}
+
+	/**
+	 * Create the registry view.
+	 * @param clients this node's clients
+	 * @param delivery where broadcasts and targeted sends go
+	 * @param writer writes each envelope once
+	 * @param directory who is in each group and user, on every node
+	 */
+	public DefaultWebSocketClients(LocalClients clients, FrameDelivery delivery, EnvelopeWriter writer,
+			MemberDirectory directory) {
 		this.clients = clients;
 		this.delivery = delivery;
 		this.writer = writer;
+		this.directory = directory;
 	}
 
 	@Override
@@ -60,6 +77,102 @@ public final class DefaultWebSocketClients implements WebSocketClients {
 	@Override
 	public void send(String id, String name, @Nullable Object message) {
 		this.delivery.toClient(id, this.writer.write(name, message));
+	}
+
+	@Override
+	public ClientGroup group(String group) {
+		LocalClients.checkName("group", group);
+		return new Group(group);
+	}
+
+	@Override
+	public ClientGroup user(String user) {
+		LocalClients.checkName("user", user);
+		return new User(user);
+	}
+
+	private final class Group implements ClientGroup {
+
+		private final String name;
+
+		Group(String name) {
+			this.name = name;
+		}
+
+		@Override
+		public String name() {
+			return this.name;
+		}
+
+		@Override
+		public void broadcast(String name, @Nullable Object message) {
+			DefaultWebSocketClients.this.delivery.toGroup(this.name,
+					DefaultWebSocketClients.this.writer.write(name, message), null);
+		}
+
+		@Override
+		public void broadcastExcept(WebSocketClient except, String name, @Nullable Object message) {
+			DefaultWebSocketClients.this.delivery.toGroup(this.name,
+					DefaultWebSocketClients.this.writer.write(name, message), except.id());
+		}
+
+		@Override
+		public int count() {
+			return DefaultWebSocketClients.this.directory.groupCount(this.name);
+		}
+
+		@Override
+		public List<Member> members() {
+			return DefaultWebSocketClients.this.directory.groupMembers(this.name);
+		}
+
+		@Override
+		public String toString() {
+			return "ClientGroup[" + this.name + "]";
+		}
+
+	}
+
+	private final class User implements ClientGroup {
+
+		private final String name;
+
+		User(String name) {
+			this.name = name;
+		}
+
+		@Override
+		public String name() {
+			return this.name;
+		}
+
+		@Override
+		public void broadcast(String name, @Nullable Object message) {
+			DefaultWebSocketClients.this.delivery.toUser(this.name,
+					DefaultWebSocketClients.this.writer.write(name, message), null);
+		}
+
+		@Override
+		public void broadcastExcept(WebSocketClient except, String name, @Nullable Object message) {
+			DefaultWebSocketClients.this.delivery.toUser(this.name,
+					DefaultWebSocketClients.this.writer.write(name, message), except.id());
+		}
+
+		@Override
+		public int count() {
+			return DefaultWebSocketClients.this.directory.userCount(this.name);
+		}
+
+		@Override
+		public List<Member> members() {
+			return DefaultWebSocketClients.this.directory.userMembers(this.name);
+		}
+
+		@Override
+		public String toString() {
+			return "ClientGroup[user " + this.name + "]";
+		}
+
 	}
 
 }

@@ -21,4 +21,20 @@ public interface FrameDelivery {
 	 */
 	void toClient(String clientId, String frame);
 
+	/**
+	 * Deliver a frame to every open member of a group.
+	 * @param group the group
+	 * @param frame the frame text, written once for all
+	 * @param exceptId the id of a client to skip, or {@code null}
+	 */
+	void toGroup(String group, String frame, @Nullable String exceptId);
+
+	/**
+	 * Deliver a frame to every open connection of a user.
+	 * @param user the user name
+	 * @param frame the frame text, written once for all
+	 * @param exceptId the id of a client to skip, or {@code null}
+	 */
+	void toUser(String user, String frame, @Nullable String exceptId);
+
 }

@@ -3,7 +3,6 @@ package dev.ambiorix.spring.session;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -122,27 +121,20 @@ final class JettyTransport implements Transport {
 	/**
 	 * Reports one send exactly once, whether Jetty completes it or the call throws.
 	 */
-	@SuppressWarnings("serial")
-	private static final class Completion extends AtomicBoolean implements Callback {
-
-		private final SendCallback callback;
+	private static final class Completion extends ExactlyOnceCallback implements Callback {
 
 		Completion(SendCallback callback) {
-			this.callback = callback;
+			super(callback);
 		}
 
 		@Override
 		public void succeed() {
-			if (compareAndSet(false, true)) {
-				this.callback.completed(null);
-			}
+			completed(null);
 		}
 
 		@Override
 		public void fail(Throwable failure) {
-			if (compareAndSet(false, true)) {
-				this.callback.completed(failure);
-			}
+			completed(failure);
 		}
 
 	}

@@ -1,29 +1,85 @@
 package dev.ambiorix.spring.session;
 
+import java.security.Principal;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import dev.ambiorix.spring.ClientGroup;
+import dev.ambiorix.spring.Member;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The open clients of this node, by id.
+ * The open clients of this node, by id, with this node's index of groups and users.
+ * <p>
+ * Each client's memberships are changed under a lock of its own, so a join racing with
+ * the close of the same client never leaves it in the index. Index entries are removed
+ * with their last member, so the maps hold only groups and users with someone in them.
  */
 public final class LocalClients {
 
 	private final ConcurrentMap<String, ClientConnection> byId = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<String, Membership> memberships = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, Set<ClientConnection>> groups = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<String, Set<ClientConnection>> users = new ConcurrentHashMap<>();
+
+	private volatile MembershipListener listener = MembershipListener.NONE;
+
+	/**
+	 * Set who hears of joins, leaves and presence changes: the cluster.
+	 * @param listener the listener
+	 */
+	public void listener(MembershipListener listener) {
+		this.listener = listener;
+	}
+
 	void add(ClientConnection client) {
+		Principal principal = client.principal();
+		String user = (principal != null && isValidName(principal.getName())) ? principal.getName() : null;
+		Membership membership = new Membership(user);
+		this.memberships.put(client.id(), membership);
 		this.byId.put(client.id(), client);
+		if (user != null) {
+			addTo(this.users, user, client);
+		}
+		this.listener.connected(client);
 	}
 
 	/**
-	 * Remove a client; a no-op when it is already gone.
+	 * Remove a client, which leaves every group at once; a no-op when it is already gone.
 	 * @param client the client
 	 */
 	public void remove(ClientConnection client) {
-		this.byId.remove(client.id(), client);
+		if (!this.byId.remove(client.id(), client)) {
+			return;
+		}
+		Membership membership = this.memberships.remove(client.id());
+		if (membership == null) {
+			return;
+		}
+		Set<String> left;
+		Member member;
+		synchronized (membership) {
+			member = new Member(client.id(), membership.user, membership.presence);
+			membership.closed = true;
+			left = Set.copyOf(membership.groups);
+			membership.groups.clear();
+		}
+		for (String group : left) {
+			removeFrom(this.groups, group, client);
+		}
+		if (membership.user != null) {
+			removeFrom(this.users, membership.user, client);
+		}
+		this.listener.disconnected(client, member, left);
 	}
 
 	/**
@@ -49,6 +105,176 @@ public final class LocalClients {
 	 */
 	public int count() {
 		return this.byId.size();
+	}
+
+	/**
+	 * Return a live view of this node's members of a group.
+	 * @param group the group name
+	 * @return the members, empty when none
+	 */
+	public Collection<ClientConnection> groupMembers(String group) {
+		Set<ClientConnection> members = this.groups.get(group);
+		return (members != null) ? Collections.unmodifiableSet(members) : Set.of();
+	}
+
+	/**
+	 * Return a live view of this node's connections of a user.
+	 * @param user the user name
+	 * @return the connections, empty when none
+	 */
+	public Collection<ClientConnection> userMembers(String user) {
+		Set<ClientConnection> members = this.users.get(user);
+		return (members != null) ? Collections.unmodifiableSet(members) : Set.of();
+	}
+
+	/**
+	 * Return the groups with at least one member on this node.
+	 * @return a snapshot of the group names
+	 */
+	public Set<String> groupNames() {
+		return Set.copyOf(this.groups.keySet());
+	}
+
+	/**
+	 * Return the users with at least one connection on this node.
+	 * @return a snapshot of the user names
+	 */
+	public Set<String> userNames() {
+		return Set.copyOf(this.users.keySet());
+	}
+
+	/**
+	 * Return the user a client was indexed under.
+	 * @param client the client
+	 * @return the user name, or {@code null} for an anonymous or closed client
+	 */
+	public @Nullable String user(ClientConnection client) {
+		Membership membership = this.memberships.get(client.id());
+		return (membership != null) ? membership.user : null;
+	}
+
+	void join(ClientConnection client, String group) {
+		checkName("group", group);
+		Membership membership = this.memberships.get(client.id());
+		if (membership == null) {
+			return;
+		}
+		synchronized (membership) {
+			if (membership.closed || !membership.groups.add(group)) {
+				return;
+			}
+			addTo(this.groups, group, client);
+		}
+		this.listener.joined(client, group);
+	}
+
+	void leave(ClientConnection client, String group) {
+		Membership membership = this.memberships.get(client.id());
+		if (membership == null) {
+			return;
+		}
+		synchronized (membership) {
+			if (membership.closed || !membership.groups.remove(group)) {
+				return;
+			}
+			removeFrom(this.groups, group, client);
+		}
+		this.listener.left(client, group);
+	}
+
+	Set<String> groups(ClientConnection client) {
+		Membership membership = this.memberships.get(client.id());
+		if (membership == null) {
+			return Set.of();
+		}
+		synchronized (membership) {
+			return Set.copyOf(membership.groups);
+		}
+	}
+
+	void presence(ClientConnection client, @Nullable JsonNode presence) {
+		Membership membership = this.memberships.get(client.id());
+		if (membership == null) {
+			return;
+		}
+		synchronized (membership) {
+			if (membership.closed) {
+				return;
+			}
+			membership.presence = presence;
+		}
+		this.listener.presenceChanged(client);
+	}
+
+	/**
+	 * Return the presence a client published.
+	 * @param client the client
+	 * @return the presence, or {@code null}
+	 */
+	public @Nullable JsonNode presence(ClientConnection client) {
+		Membership membership = this.memberships.get(client.id());
+		return (membership != null) ? membership.presence : null;
+	}
+
+	/**
+	 * Describe a client as other nodes see it.
+	 * @param client the client
+	 * @return the member
+	 */
+	public Member member(ClientConnection client) {
+		return new Member(client.id(), user(client), presence(client));
+	}
+
+	/**
+	 * Check a group or user name.
+	 * @param kind "group" or "user", for the message
+	 * @param name the name
+	 * @throws IllegalArgumentException if the name is empty or too long
+	 */
+	public static void checkName(String kind, @Nullable String name) {
+		if (!isValidName(name)) {
+			throw new IllegalArgumentException("A " + kind + " name must have 1 to " + ClientGroup.MAX_NAME_LENGTH
+					+ " characters, not " + ((name != null) ? name.length() : "null"));
+		}
+	}
+
+	private static boolean isValidName(@Nullable String name) {
+		return name != null && !name.isEmpty() && name.length() <= ClientGroup.MAX_NAME_LENGTH;
+	}
+
+	private static void addTo(ConcurrentMap<String, Set<ClientConnection>> index, String key, ClientConnection client) {
+		index.compute(key, (k, members) -> {
+			Set<ClientConnection> set = (members != null) ? members : ConcurrentHashMap.newKeySet();
+			set.add(client);
+			return set;
+		});
+	}
+
+	private static void removeFrom(ConcurrentMap<String, Set<ClientConnection>> index, String key,
+			ClientConnection client) {
+		index.computeIfPresent(key, (k, members) -> {
+			members.remove(client);
+			return members.isEmpty() ? null : members;
+		});
+	}
+
+	/**
+	 * One client's groups and presence; guarded by its own monitor.
+	 */
+	private static final class Membership {
+
+		final @Nullable String user;
+
+		final Set<String> groups = new LinkedHashSet<>();
+
+		@Nullable JsonNode presence;
+
+		boolean closed;
+
+		Membership(@Nullable String user) {
+			this.user = user;
+		}
+
 	}
 
 }

@@ -73,6 +73,29 @@ public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 	}
 
 	@Override
+	public void toGroup(String group, String frame, @Nullable String exceptId) {
+		for (ClientConnection client : this.clients.groupMembers(group)) {
+			offer(client, frame, exceptId);
+		}
+	}
+
+	@Override
+	public void toUser(String user, String frame, @Nullable String exceptId) {
+		for (ClientConnection client : this.clients.userMembers(user)) {
+			offer(client, frame, exceptId);
+		}
+	}
+
+	/**
+	 * Return whether a client of this node has the given id.
+	 * @param clientId the client id
+	 * @return {@code true} when it is connected here
+	 */
+	public boolean hasClient(String clientId) {
+		return this.clients.get(clientId) != null;
+	}
+
+	@Override
 	public void toClient(String clientId, String frame) {
 		ClientConnection client = this.clients.get(clientId);
 		if (client != null) {

@@ -51,6 +51,14 @@ final class OutboundQueue {
 
 	private boolean closed;
 
+	/** Whether a close waits behind the queued frames: no frame may follow it. */
+	private boolean closing;
+
+	/** Whether a ping is queued or in flight. */
+	private boolean pingPending;
+
+	private boolean pingInFlight;
+
 	/** Work-in-progress counter so that exactly one thread pumps at a time. */
 	private final AtomicInteger pumping = new AtomicInteger();
 
@@ -65,12 +73,12 @@ final class OutboundQueue {
 	 * Queue a text frame. A frame larger than the whole buffer is still accepted into an
 	 * empty queue, so that one big message does not disconnect a healthy client.
 	 * @param frame the frame text
-	 * @return {@code false} when the queue is closed or just overflowed
+	 * @return {@code false} when the queue is closed or closing, or just overflowed
 	 */
 	boolean offer(String frame) {
 		boolean overflow = false;
 		synchronized (this.lock) {
-			if (this.closed) {
+			if (this.closed || this.closing) {
 				return false;
 			}
 			long pending = this.queuedChars + this.inFlightChars;
@@ -91,15 +99,18 @@ final class OutboundQueue {
 	}
 
 	/**
-	 * Queue a ping, unless something is already queued or in flight (then the client is
-	 * busy receiving, and the next round pings it).
+	 * Queue a ping ahead of the frames waiting, so that it goes out right after the send
+	 * in flight: a client that only receives is busy receiving whenever it is pinged, and
+	 * its pong is all that proves it alive. A ping still waiting or in flight is not
+	 * doubled.
 	 */
 	void ping() {
 		synchronized (this.lock) {
-			if (this.closed || this.inFlight || (this.queue != null && !this.queue.isEmpty())) {
+			if (this.closed || this.closing || this.pingPending) {
 				return;
 			}
-			queue().add(PING);
+			this.pingPending = true;
+			queue().addFirst(PING);
 		}
 		pump();
 	}
@@ -110,9 +121,10 @@ final class OutboundQueue {
 	 */
 	void closeAfterPending(CloseStatus status) {
 		synchronized (this.lock) {
-			if (this.closed) {
+			if (this.closed || this.closing) {
 				return;
 			}
+			this.closing = true;
 			queue().add(status);
 		}
 		pump();
@@ -154,6 +166,16 @@ final class OutboundQueue {
 		}
 	}
 
+	/**
+	 * Return whether frames are still taken: neither closed nor closing.
+	 * @return {@code true} while frames are taken
+	 */
+	boolean isAccepting() {
+		synchronized (this.lock) {
+			return !this.closed && !this.closing;
+		}
+	}
+
 	long queuedChars() {
 		synchronized (this.lock) {
 			return this.queuedChars + this.inFlightChars;
@@ -186,15 +208,27 @@ final class OutboundQueue {
 		int missed = 1;
 		do {
 			Object next = takeNext();
-			if (next instanceof String text) {
-				this.transport.sendText(text, this::sent);
+			try {
+				if (next instanceof String text) {
+					this.transport.sendText(text, this::sent);
+				}
+				else if (next == PING) {
+					this.transport.sendPing(this::sent);
+				}
+				else if (next instanceof CloseStatus status) {
+					discard();
+					this.transport.close(status);
+				}
 			}
-			else if (next == PING) {
-				this.transport.sendPing(this::sent);
-			}
-			else if (next instanceof CloseStatus status) {
-				discard();
-				this.transport.close(status);
+			catch (RuntimeException ex) {
+				// Transports report failures through the callback; one that throws
+				// instead must not leave this loop, which would stop the queue for good.
+				if (next instanceof CloseStatus) {
+					this.terminator.terminate(SEND_FAILED);
+				}
+				else {
+					sent(ex);
+				}
 			}
 			missed = this.pumping.addAndGet(-missed);
 		}
@@ -214,6 +248,7 @@ final class OutboundQueue {
 			if (next instanceof CloseStatus) {
 				return next;
 			}
+			this.pingInFlight = (next == PING);
 			this.inFlight = true;
 			this.inFlightSince = System.nanoTime();
 			return next;
@@ -222,6 +257,10 @@ final class OutboundQueue {
 
 	private void sent(@Nullable Throwable failure) {
 		synchronized (this.lock) {
+			if (this.pingInFlight) {
+				this.pingInFlight = false;
+				this.pingPending = false;
+			}
 			this.inFlight = false;
 			this.inFlightChars = 0;
 		}

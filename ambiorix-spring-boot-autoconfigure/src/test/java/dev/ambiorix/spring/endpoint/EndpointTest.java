@@ -63,6 +63,17 @@ class EndpointTest {
 	}
 
 	@Test
+	void esModuleIsServedBesideTheScript() throws Exception {
+		HttpResponse<String> module = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/static/ambiorix.mjs")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(module.statusCode()).isEqualTo(200);
+		assertThat(module.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).contains("javascript"));
+		assertThat(module.body()).contains("export const Ambiorix").contains("function createAmbiorix");
+	}
+
+	@Test
 	void typeScriptDeclarationsAreServedBesideTheScript() throws Exception {
 		HttpResponse<String> declarations = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/static/ambiorix.d.ts")).build(),

@@ -132,6 +132,13 @@ class ProtocolErrorsTest {
 	}
 
 	@Test
+	void heartbeatProbeIsAnsweredWithPongAndCountsNoError() {
+		this.client.request("ambiorix:ping", null, "ambiorix:ping:1");
+		assertThat(this.client.nextText())
+			.isEqualTo("{\"name\":\"ambiorix:pong\",\"message\":null,\"isAmbiorix\":true,\"id\":\"ambiorix:ping:1\"}");
+	}
+
+	@Test
 	void reservedNameGetsInvalidEnvelope() {
 		this.client.request("ambiorix:error", "spoof", "r1");
 		JsonNode frame = this.client.next();

@@ -127,9 +127,9 @@ class EnvelopeReaderTest {
 
 	@Test
 	void reservedNameIsInvalidEnvelopeAndKeepsTheId() {
-		ProtocolError error = error("{\"name\":\"ambiorix:ping\",\"isAmbiorix\":true,\"id\":5}");
+		ProtocolError error = error("{\"name\":\"ambiorix:spoof\",\"isAmbiorix\":true,\"id\":5}");
 		assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ENVELOPE);
-		assertThat(error.name()).isEqualTo("ambiorix:ping");
+		assertThat(error.name()).isEqualTo("ambiorix:spoof");
 		assertThat(error.id().intValue()).isEqualTo(5);
 	}
 

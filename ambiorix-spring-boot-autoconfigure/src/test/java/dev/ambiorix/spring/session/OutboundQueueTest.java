@@ -115,18 +115,32 @@ class OutboundQueueTest {
 	}
 
 	@Test
-	void pingOnlyWhenNothingIsInFlight() {
+	void pingGoesOutRightAfterTheSendInFlightAheadOfQueuedFramesAndIsNotDoubled() {
+		this.transport.pingsComplete = false;
 		this.queue.offer("a");
+		this.queue.offer("b");
 		this.queue.ping();
-		assertThat(this.transport.pings).isZero();
+		this.queue.ping();
+		assertThat(this.transport.log).containsExactly("a");
+		this.transport.complete(null);
+		assertThat(this.transport.log).containsExactly("a", "ping");
+		this.queue.ping();
+		this.transport.complete(null);
+		assertThat(this.transport.log).containsExactly("a", "ping", "b");
 		this.transport.complete(null);
 		this.queue.ping();
-		assertThat(this.transport.pings).isOne();
+		assertThat(this.transport.log).containsExactly("a", "ping", "b", "ping");
+		assertThat(this.transport.pings).isEqualTo(2);
 	}
 
 	static final class ManualTransport implements Transport {
 
 		final List<String> started = new ArrayList<>();
+
+		/** Texts and pings, in the order they started. */
+		final List<String> log = new ArrayList<>();
+
+		boolean pingsComplete = true;
 
 		final List<SendCallback> pending = new ArrayList<>();
 
@@ -139,6 +153,7 @@ class OutboundQueueTest {
 		@Override
 		public void sendText(String text, SendCallback callback) {
 			this.started.add(text);
+			this.log.add(text);
 			if (this.completeImmediately) {
 				callback.completed(null);
 			}
@@ -150,7 +165,13 @@ class OutboundQueueTest {
 		@Override
 		public void sendPing(SendCallback callback) {
 			this.pings++;
-			callback.completed(null);
+			this.log.add("ping");
+			if (this.pingsComplete) {
+				callback.completed(null);
+			}
+			else {
+				this.pending.add(callback);
+			}
 		}
 
 		@Override

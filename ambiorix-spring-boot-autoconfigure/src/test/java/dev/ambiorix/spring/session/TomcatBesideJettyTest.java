@@ -22,7 +22,7 @@ class TomcatBesideJettyTest extends BothContainersOnClasspath {
 
 	@Test
 	void withBothContainersPresentTomcatCanStillCarryTheClients() {
-		assertThat(roundTripOn("Tomcat").getClass().getSimpleName()).isEqualTo("JakartaAsyncTransport");
+		assertThat(roundTripOn("Tomcat").getClass().getSimpleName()).isEqualTo("TomcatTransport");
 	}
 
 }

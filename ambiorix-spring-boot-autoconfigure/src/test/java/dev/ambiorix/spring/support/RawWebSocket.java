@@ -82,6 +82,24 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @param payload the payload
 	 */
 	public void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+		this.out.write(encode(fin, opcode, payload));
+		this.out.flush();
+	}
+
+	/**
+	 * Send several frames in one write, so that the server reads them together.
+	 * @param frames the frames
+	 */
+	public void sendFrames(Frame... frames) throws IOException {
+		ByteArrayOutputStream all = new ByteArrayOutputStream();
+		for (Frame frame : frames) {
+			all.write(encode(frame.fin(), frame.opcode(), frame.payload()));
+		}
+		this.out.write(all.toByteArray());
+		this.out.flush();
+	}
+
+	private static byte[] encode(boolean fin, int opcode, byte[] payload) {
 		ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
 		frame.write((fin ? 0x80 : 0) | opcode);
 		if (payload.length < 126) {
@@ -100,12 +118,11 @@ public final class RawWebSocket implements AutoCloseable {
 		}
 		byte[] mask = new byte[4];
 		random.nextBytes(mask);
-		frame.write(mask);
+		frame.writeBytes(mask);
 		for (int i = 0; i < payload.length; i++) {
 			frame.write(payload[i] ^ mask[i & 3]);
 		}
-		this.out.write(frame.toByteArray());
-		this.out.flush();
+		return frame.toByteArray();
 	}
 
 	public void sendText(String text) throws IOException {

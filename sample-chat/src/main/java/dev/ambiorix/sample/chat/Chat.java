@@ -2,88 +2,193 @@ package dev.ambiorix.sample.chat;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
+import dev.ambiorix.spring.Member;
 import dev.ambiorix.spring.Receive;
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.WebSocketClients;
-import dev.ambiorix.spring.event.ClientDisconnectedEvent;
+import dev.ambiorix.spring.event.MemberLeftEvent;
+import dev.ambiorix.spring.handler.InvalidMessageException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The whole chat server: join with a nickname, say something, leave.
+ * The whole chat server: rooms joined with a nickname, posts to a room, who is online in
+ * each room (presence, on every node), and the recent posts for a newcomer.
  */
 @Component
 class Chat {
 
-	record Join(@NotBlank @Size(max = 32) String nickname) {
+	static final String DEFAULT_ROOM = "general";
+
+	/**
+	 * Control, bidi-override and zero-width characters would let a name pass for another.
+	 */
+	private static final String PRINTABLE = "[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]*";
+
+	private static final String ROOM_PREFIX = "room:";
+
+	record Join(
+			@NotBlank @Size(max = 32) @Pattern(regexp = PRINTABLE,
+					message = "must not contain control, bidi or zero-width characters") String nickname,
+			@Nullable @Size(max = 32) @Pattern(regexp = "[\\p{L}\\p{N} _-]*",
+					message = "may hold letters, digits, spaces, '-' and '_' only") String room,
+			@Nullable @Size(max = 64) String person) {
 	}
 
-	record Say(@NotBlank @Size(max = 500) String text) {
+	record Say(@NotBlank String room, @NotBlank @Size(max = 500) String text) {
 	}
 
-	record Post(String author, String text, Instant time) {
+	record Leave(@NotBlank String room) {
+	}
+
+	record Post(String room, String author, String text, Instant time) {
+	}
+
+	record Joined(String room, List<Post> recent) {
+	}
+
+	record Online(String room, List<String> names) {
+	}
+
+	record Notice(String room, String text) {
+	}
+
+	/**
+	 * What every node shows of a client: its nickname, and which person (browser) it is.
+	 */
+	record Presence(String nickname, String person) {
 	}
 
 	private final WebSocketClients clients;
 
-	private final Deque<Post> recent = new ArrayDeque<>();
+	/** Recent posts of the rooms used lately, on this node. */
+	private final Map<String, Deque<Post>> recent = new LinkedHashMap<>(16, 0.75f, true) {
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Deque<Post>> eldest) {
+			return size() > 100;
+		}
+	};
 
 	Chat(WebSocketClients clients) {
 		this.clients = clients;
 	}
 
-	/** Answers with the last 50 messages, so a newcomer sees the conversation. */
+	/**
+	 * Joins a room, and answers with its last 50 posts so that a newcomer sees the
+	 * conversation.
+	 */
 	@Receive("join")
-	synchronized List<Post> join(@Valid Join join, WebSocketClient client) {
-		client.attributes().put("nickname", join.nickname().strip());
-		this.clients.broadcast("notice", join.nickname().strip() + " joined");
-		broadcastOnline();
-		return List.copyOf(this.recent);
+	synchronized Joined join(@Valid Join join, WebSocketClient client) {
+		String room = roomName(join.room());
+		String nickname = join.nickname().strip();
+		Presence before = presence(client.presence());
+		String person = (join.person() != null && !join.person().isBlank()) ? join.person()
+				: (before != null) ? before.person() : client.id();
+		List<Presence> present = present(room);
+		boolean taken = present.stream()
+			.anyMatch((other) -> other.nickname().equalsIgnoreCase(nickname) && !other.person().equals(person));
+		if (taken) {
+			throw new InvalidMessageException("nickname: '" + nickname + "' is taken in this room");
+		}
+		boolean alreadyHere = present.stream().anyMatch((other) -> other.person().equals(person));
+		client.setPresence(new Presence(nickname, person));
+		client.join(ROOM_PREFIX + room);
+		if (!alreadyHere) {
+			this.clients.group(ROOM_PREFIX + room)
+				.broadcastExcept(client, "notice", new Notice(room, nickname + " joined"));
+		}
+		broadcastOnline(room);
+		return new Joined(room, List.copyOf(this.recent.getOrDefault(room, new ArrayDeque<>())));
 	}
 
+	/**
+	 * Posts to a room the client has joined, and answers with the post as the others got
+	 * it.
+	 */
 	@Receive("say")
-	synchronized void say(@Valid Say say, WebSocketClient client) {
-		Post post = new Post(nickname(client), say.text().strip(), Instant.now());
-		this.recent.addLast(post);
-		if (this.recent.size() > 50) {
-			this.recent.removeFirst();
+	synchronized Post say(@Valid Say say, WebSocketClient client) {
+		String room = roomName(say.room());
+		Presence presence = presence(client.presence());
+		if (presence == null || !client.groups().contains(ROOM_PREFIX + room)) {
+			throw new InvalidMessageException("room: join '" + room + "' before you say something there");
 		}
-		this.clients.broadcast("post", post);
+		Post post = new Post(room, presence.nickname(), say.text().strip(), Instant.now());
+		Deque<Post> posts = this.recent.computeIfAbsent(room, (name) -> new ArrayDeque<>());
+		posts.addLast(post);
+		if (posts.size() > 50) {
+			posts.removeFirst();
+		}
+		this.clients.group(ROOM_PREFIX + room).broadcastExcept(client, "post", post);
+		return post;
 	}
 
+	@Receive("leave")
+	void leave(@Valid Leave leave, WebSocketClient client) {
+		client.leave(ROOM_PREFIX + roomName(leave.room()));
+	}
+
+	/** Someone left a room: they left it, closed the page, or their node was lost. */
 	@EventListener
-	synchronized void left(ClientDisconnectedEvent event) {
-		String nickname = (String) event.client().attributes().get("nickname");
-		if (nickname != null) {
-			this.clients.broadcast("notice", nickname + " left");
-			broadcastOnline();
+	synchronized void left(MemberLeftEvent event) {
+		if (!event.group().startsWith(ROOM_PREFIX)) {
+			return;
 		}
+		String room = event.group().substring(ROOM_PREFIX.length());
+		Presence presence = presence(event.member().presence());
+		if (presence != null && present(room).stream().noneMatch((other) -> other.person().equals(presence.person()))) {
+			this.clients.group(event.group()).broadcast("notice", new Notice(room, presence.nickname() + " left"));
+		}
+		broadcastOnline(room);
 	}
 
-	private void broadcastOnline() {
-		this.clients.broadcast("online",
-				this.clients.all()
-					.stream()
-					.map((client) -> (String) client.attributes().get("nickname"))
-					.filter(Objects::nonNull)
-					.sorted(String.CASE_INSENSITIVE_ORDER)
-					.toList());
+	private void broadcastOnline(String room) {
+		List<String> names = present(room).stream()
+			.map(Presence::nickname)
+			.distinct()
+			.sorted(String.CASE_INSENSITIVE_ORDER)
+			.toList();
+		this.clients.group(ROOM_PREFIX + room).broadcast("online", new Online(room, names));
 	}
 
-	private static String nickname(WebSocketClient client) {
-		String nickname = (String) client.attributes().get("nickname");
-		if (nickname == null) {
-			throw new IllegalStateException("join before you say something");
+	/**
+	 * The people in a room on every node, one entry per person however many tabs they
+	 * have.
+	 */
+	private List<Presence> present(String room) {
+		return this.clients.group(ROOM_PREFIX + room)
+			.members()
+			.stream()
+			.map(Member::presence)
+			.map(Chat::presence)
+			.filter(Objects::nonNull)
+			.sorted(Comparator.comparing(Presence::person))
+			.toList();
+	}
+
+	private static @Nullable Presence presence(@Nullable JsonNode node) {
+		if (node == null || !node.isObject() || !node.path("nickname").isString() || !node.path("person").isString()) {
+			return null;
 		}
-		return nickname;
+		return new Presence(node.path("nickname").stringValue(), node.path("person").stringValue());
+	}
+
+	private static String roomName(@Nullable String room) {
+		String name = (room != null) ? room.strip() : "";
+		return name.isEmpty() ? DEFAULT_ROOM : name.toLowerCase(java.util.Locale.ROOT);
 	}
 
 }

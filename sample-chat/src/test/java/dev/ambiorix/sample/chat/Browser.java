@@ -33,6 +33,10 @@ final class Browser implements AutoCloseable {
 	private final ChromeDriver driver;
 
 	Browser() {
+		this(760, 560);
+	}
+
+	Browser(int width, int height) {
 		try {
 			this.profile = Files.createTempDirectory("chromium-profile");
 		}
@@ -44,7 +48,7 @@ final class Browser implements AutoCloseable {
 		// The machine's network is closed: keep Chromium from calling home.
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--window-size=760,560", "--user-data-dir=" + this.profile);
+				"--disable-sync", "--window-size=" + width + "," + height, "--user-data-dir=" + this.profile);
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
 			.usingAnyFreePort()
 			.build();
@@ -56,13 +60,46 @@ final class Browser implements AutoCloseable {
 		return this;
 	}
 
-	/** Join the chat under a nickname and wait until the server has answered. */
+	/**
+	 * Join the chat's default room under a nickname and wait until the server has
+	 * answered.
+	 */
 	Browser join(String nickname) {
-		waitFor("connected", () -> "open".equals(status()));
-		type("nickname", nickname);
-		this.driver.findElement(By.cssSelector("#join-form button")).click();
+		tryJoin(nickname, "general");
 		waitFor("joined as " + nickname, () -> online().contains(nickname));
 		return this;
+	}
+
+	/** Fill in and submit the join form, without waiting for the answer. */
+	Browser tryJoin(String nickname, String room) {
+		waitFor("connected", () -> "open".equals(status()));
+		type("nickname", nickname);
+		type("room", room);
+		this.driver.findElement(By.cssSelector("#join-form button")).click();
+		return this;
+	}
+
+	/** Join another room from the chat view, and wait until it is the one shown. */
+	Browser joinRoom(String room) {
+		type("new-room", room);
+		this.driver.findElement(By.cssSelector("#room-form button")).click();
+		waitFor("in room " + room, () -> ("# " + room).equals(text("room-title")));
+		return this;
+	}
+
+	/** Show a room already joined. */
+	Browser showRoom(String room) {
+		this.driver.findElements(By.cssSelector("#rooms button"))
+			.stream()
+			.filter((button) -> button.getText().equals("# " + room))
+			.findFirst()
+			.orElseThrow()
+			.click();
+		return this;
+	}
+
+	String text(String id) {
+		return this.driver.findElement(By.id(id)).getText();
 	}
 
 	Browser say(String text) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WindowType;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -94,9 +95,9 @@ class ChatBrowserTest {
 		try (Browser page = new Browser().open(url())) {
 			page.join("requester");
 			Object reply = page.script("const done = arguments[0];"
-					+ "Ambiorix.request('join', {nickname: 'requester'}).then((r) => done('resolved ' + Array.isArray(r)),"
+					+ "Ambiorix.request('join', {nickname: 'requester'}).then((r) => done('resolved ' + r.room),"
 					+ " (e) => done('rejected ' + e.code));");
-			assertThat(reply).isEqualTo("resolved true");
+			assertThat(reply).isEqualTo("resolved general");
 			Object error = page.script("const done = arguments[0];"
 					+ "Ambiorix.request('no-such-name', 1).then(() => done('resolved'), (e) => done(e.code + ': ' + e.message));");
 			assertThat(error).isEqualTo("unknown_name: no handler for 'no-such-name'");
@@ -104,8 +105,99 @@ class ChatBrowserTest {
 					+ "Ambiorix.request('join', {nickname: ''}).then(() => done('resolved'), (e) => done(e.code + ': ' + e.message));");
 			assertThat(invalid).isEqualTo("invalid_message: nickname: must not be blank");
 			Object timeout = page.script("const done = arguments[0];"
-					+ "Ambiorix.request('say', {text: 'no reply comes'}, {timeout: 300}).then(() => done('resolved'), (e) => done(e.code));");
+					+ "Ambiorix.request('leave', {room: 'nowhere'}, {timeout: 300}).then(() => done('resolved'), (e) => done(e.code));");
 			assertThat(timeout).isEqualTo("timeout");
+		}
+	}
+
+	@Test
+	void roomsKeepTheirConversationsAndOnlineListsApart() {
+		try (Browser ann = new Browser().open(url()); Browser bob = new Browser().open(url())) {
+			ann.join("ann-rooms");
+			bob.join("bob-rooms");
+			ann.joinRoom("kitchen");
+			ann.waitFor("only ann in the kitchen", () -> ann.online().equals(List.of("ann-rooms")));
+			ann.say("anyone hungry?");
+			ann.waitFor("ann's kitchen post confirmed", () -> ann.posts().contains("ann-rooms: anyone hungry?"));
+			bob.joinRoom("kitchen");
+			bob.waitFor("kitchen history on bob's page", () -> bob.posts().contains("ann-rooms: anyone hungry?"));
+			ann.waitFor("bob in the kitchen on ann's page",
+					() -> ann.online().equals(List.of("ann-rooms", "bob-rooms")));
+			bob.showRoom("general");
+			assertThat(bob.posts()).doesNotContain("ann-rooms: anyone hungry?");
+			bob.say("general only");
+			ann.showRoom("general");
+			ann.waitFor("bob's general post on ann's page", () -> ann.posts().contains("bob-rooms: general only"));
+			ann.showRoom("kitchen");
+			assertThat(ann.posts()).doesNotContain("bob-rooms: general only");
+		}
+	}
+
+	@Test
+	void aTakenNicknameIsRefusedAndTheJoinCanBeRetried() {
+		try (Browser ann = new Browser().open(url()); Browser other = new Browser().open(url())) {
+			ann.join("taken-name");
+			other.tryJoin("Taken-Name", "general");
+			other.waitFor("refusal shown", () -> other.text("join-error").contains("is taken in this room"));
+			other.join("free-name");
+			other.waitFor("both online", () -> other.online().equals(List.of("free-name", "taken-name")));
+		}
+	}
+
+	@Test
+	void aSecondTabOfOnePersonIsOnePersonInTheList() {
+		try (Browser ann = new Browser().open(url()); Browser bob = new Browser().open(url())) {
+			ann.join("two-tabs");
+			bob.join("watcher");
+			String first = ann.driver().getWindowHandle();
+			ann.driver().switchTo().newWindow(WindowType.TAB);
+			ann.open(url());
+			ann.join("two-tabs");
+			bob.waitFor("one entry for two tabs", () -> bob.online().equals(List.of("two-tabs", "watcher")));
+			// Bob came after the first tab: the second tab is no newcomer.
+			assertThat(bob.messages()).doesNotContain("two-tabs joined");
+			ann.driver().close();
+			ann.driver().switchTo().window(first);
+			bob.waitFor("still online with the other tab", () -> bob.online().equals(List.of("two-tabs", "watcher")));
+			assertThat(bob.messages()).doesNotContain("two-tabs left");
+		}
+	}
+
+	@Test
+	void bidiOverrideAndZeroWidthCharactersAreRefusedInNicknames() {
+		try (Browser page = new Browser().open(url())) {
+			for (String nickname : List.of("evil\u202Eann", "zero\u200Bwidth")) {
+				Object answer = page.script("const done = arguments[0];" + "Ambiorix.request('join', {nickname: '"
+						+ nickname + "'}).then(() => done('joined'), (e) => done(e.code + ': ' + e.message));");
+				assertThat(answer)
+					.isEqualTo("invalid_message: nickname: must not contain control, bidi or zero-width characters");
+			}
+		}
+	}
+
+	@Test
+	void sayingSomethingBeforeJoiningIsAClearInvalidMessage() {
+		try (Browser page = new Browser().open(url())) {
+			page.waitFor("connected", () -> "open".equals(page.status()));
+			Object answer = page.script("const done = arguments[0];"
+					+ "Ambiorix.request('say', {room: 'general', text: 'hi'}).then(() => done('posted'),"
+					+ " (e) => done(e.code + ': ' + e.message));");
+			assertThat(answer).isEqualTo("invalid_message: room: join 'general' before you say something there");
+		}
+	}
+
+	@Test
+	void onAPhoneTheChatFitsTheScreen() {
+		try (Browser phone = new Browser(390, 844).open(url())) {
+			phone.join("phone");
+			phone.say("from my phone");
+			phone.waitFor("own post confirmed", () -> phone.posts().contains("phone: from my phone"));
+			Object overflow = phone
+				.script("arguments[0](document.documentElement.scrollWidth - document.documentElement.clientWidth);");
+			assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+			Object fontSize = phone.script("arguments[0](getComputedStyle(document.getElementById('text')).fontSize);");
+			assertThat(fontSize).isEqualTo("16px");
+			assertThat(phone.driver().findElement(org.openqa.selenium.By.id("text")).isDisplayed()).isTrue();
 		}
 	}
 

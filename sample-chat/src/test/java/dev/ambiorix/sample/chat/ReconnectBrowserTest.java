@@ -25,11 +25,13 @@ class ReconnectBrowserTest {
 			server.close();
 			page.waitFor("the page notices", () -> "reconnecting".equals(page.status()));
 			page.say("typed while the server was down");
+			assertThat(page.count("#messages li.pending")).isEqualTo(1);
 			server = start(port);
 			page.waitFor("reconnected", () -> "open".equals(page.status()));
 			page.waitFor("queued message delivered",
 					() -> page.posts().contains("patient: typed while the server was down"));
 			assertThat(page.online()).containsExactly("patient");
+			assertThat(page.count("#messages li.pending")).isZero();
 		}
 		finally {
 			server.close();

@@ -1,0 +1,79 @@
+package dev.ambiorix.client;
+
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JDK WebSocket's listener for one connection: assembles fragmented text frames and
+ * hands whole ones to the client. Binary frames are ignored, as Ambiorix's clients do.
+ */
+final class FrameListener implements WebSocket.Listener {
+
+	/** Above this many characters a message is refused (1009) rather than buffered. */
+	static final int MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
+
+	private final AmbiorixClient client;
+
+	private final StringBuilder partial = new StringBuilder();
+
+	private boolean tooBig;
+
+	FrameListener(AmbiorixClient client) {
+		this.client = client;
+	}
+
+	@Override
+	public void onOpen(WebSocket webSocket) {
+		this.client.opened(webSocket);
+		webSocket.request(1);
+	}
+
+	@Override
+	public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+		// The JDK calls a listener for one WebSocket one call at a time, so no lock.
+		if (!this.tooBig && this.partial.length() + data.length() > MAX_MESSAGE_CHARS) {
+			this.tooBig = true;
+			this.partial.setLength(0);
+			webSocket.sendClose(1009, "message too big");
+		}
+		if (!this.tooBig) {
+			if (last && this.partial.length() == 0) {
+				this.client.received(webSocket, data.toString());
+			}
+			else {
+				this.partial.append(data);
+				if (last) {
+					String text = this.partial.toString();
+					this.partial.setLength(0);
+					this.client.received(webSocket, text);
+				}
+			}
+		}
+		if (last) {
+			this.tooBig = false;
+		}
+		webSocket.request(1);
+		return null;
+	}
+
+	@Override
+	public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+		webSocket.request(1);
+		return null;
+	}
+
+	@Override
+	public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+		this.client.closed(webSocket, statusCode, reason, null);
+		return null;
+	}
+
+	@Override
+	public void onError(WebSocket webSocket, Throwable error) {
+		this.client.closed(webSocket, 1006, "", error);
+	}
+
+}

@@ -1,0 +1,136 @@
+package dev.ambiorix.client;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import dev.ambiorix.client.ClientTestApplication.Inbox;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The client across a restart of our server on the same port.
+ */
+class ReconnectTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+
+	@AfterEach
+	void stop() throws Exception {
+		while (!this.toClose.isEmpty()) {
+			this.toClose.pop().close();
+		}
+	}
+
+	private <T extends AutoCloseable> T closeLater(T closeable) {
+		this.toClose.push(closeable);
+		return closeable;
+	}
+
+	@Test
+	void reconnectsAfterTheServerRestartsAndDeliversQueuedSendsInOrder() throws Exception {
+		int port = freePort();
+		ConfigurableApplicationContext first = closeLater(start(port));
+		RecordingListener events = new RecordingListener();
+		AmbiorixClient client = closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+			.reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(400), 2))
+			.listener(events)
+			.build());
+		client.connect().get(10, TimeUnit.SECONDS);
+		client.send("collect", "before");
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(first.getBean(Inbox.class).messages).containsExactly("before"));
+		CompletableFuture<@Nullable String> inFlight = client.request("slow", 5000, String.class,
+				Duration.ofSeconds(30));
+
+		first.close();
+		await().atMost(WAIT).until(() -> !events.closeCodes.isEmpty());
+		assertThat(client.isOpen()).isFalse();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> inFlight.get(10, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(AmbiorixDisconnectedException.class,
+					(error) -> assertThat(error.code()).isEqualTo("disconnected"));
+		for (int i = 1; i <= 5; i++) {
+			client.send("collect", "queued " + i);
+		}
+		CompletableFuture<@Nullable Integer> queuedRequest = client.request("increment", 1, Integer.class,
+				Duration.ofSeconds(30));
+		assertThat(client.queued()).isEqualTo(6);
+		await().atMost(WAIT).until(() -> events.reconnectDelays.size() >= 2);
+
+		ConfigurableApplicationContext second = closeLater(start(port));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(second.getBean(Inbox.class).messages)
+				.isEqualTo(List.of("queued 1", "queued 2", "queued 3", "queued 4", "queued 5")));
+		assertThat(queuedRequest.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+		assertThat(client.isOpen()).isTrue();
+		assertThat(client.queued()).isZero();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(events.opens).hasValue(2));
+		assertThat(events.reconnectDelays)
+			.allSatisfy((delay) -> assertThat(delay).isBetween(Duration.ofMillis(25), Duration.ofMillis(400)));
+	}
+
+	@Test
+	void withoutReconnectALostConnectionEndsTheClient() throws Exception {
+		int port = freePort();
+		ConfigurableApplicationContext server = closeLater(start(port));
+		RecordingListener events = new RecordingListener();
+		AmbiorixClient client = closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+			.reconnect(ReconnectPolicy.none())
+			.listener(events)
+			.build());
+		client.connect().get(10, TimeUnit.SECONDS);
+		server.close();
+		await().atMost(WAIT).until(() -> !events.closeCodes.isEmpty());
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThatExceptionOfType(IllegalStateException.class)
+				.isThrownBy(() -> client.send("collect", "x")));
+		assertThat(events.reconnectDelays).isEmpty();
+	}
+
+	@Test
+	void aFullQueueRefusesFurtherSends() {
+		AmbiorixClient client = closeLater(
+				AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + freePort() + "/")).queueLimit(2).build());
+		client.send("collect", "1");
+		client.send("collect", "2");
+		assertThatExceptionOfType(AmbiorixQueueFullException.class).isThrownBy(() -> client.send("collect", "3"))
+			.satisfies((error) -> assertThat(error.code()).isEqualTo("queue_full"));
+		assertThat(client.request("increment", 1, Integer.class)).isCompletedExceptionally();
+		assertThat(client.queued()).isEqualTo(2);
+	}
+
+	private static ConfigurableApplicationContext start(int port) {
+		return new SpringApplicationBuilder(ClientTestApplication.class)
+			.properties("server.port=" + port, "server.address=127.0.0.1", "spring.main.banner-mode=off")
+			.run();
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,383 @@
+package dev.ambiorix.spring.cluster.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.ambiorix.spring.session.FrameDelivery;
+import dev.ambiorix.spring.session.LocalFrameDelivery;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+
+/**
+ * Delivers frames to this node's clients at once and relays them to the other nodes
+ * through one Redis Stream.
+ * <p>
+ * The sending node writes each frame once, already serialized, with {@code XADD MAXLEN ~}
+ * from a single writer thread, in batches that a script appends atomically, so the stream
+ * holds one node's envelopes in the order they were sent. Every node reads the stream
+ * from its own cursor with {@code XREAD BLOCK} on a thread of its own and delivers each
+ * entry to its own clients; it skips its own entries, which it delivered locally when
+ * they were sent. A dropped connection is resumed from the cursor, so nothing is lost
+ * while the stream still holds the entries.
+ * <p>
+ * Each entry carries its node's sequence number. A batch whose write failed is written
+ * again, which can put the batch in the stream twice, one copy after the other; readers
+ * drop any entry whose sequence number they have passed, so every client gets it once.
+ * (Pipelined single appends would not do: after a dropped connection, later appends of a
+ * batch can land while earlier ones failed, and the retry would come too late.)
+ * <p>
+ * While Redis is unreachable, envelopes for other nodes wait in a bounded buffer; when it
+ * is full, further ones are dropped and counted as failed.
+ */
+public final class RedisRelay implements FrameDelivery, SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(RedisRelay.class);
+
+	private static final int BATCH_SIZE = 256;
+
+	/**
+	 * Appends a batch in one step: a batch is in the stream whole or not at all, so a
+	 * batch written again after a lost reply only ever follows itself, and readers can
+	 * drop it by sequence number without ever skipping an envelope.
+	 */
+	private static final byte[] APPEND_BATCH = RedisKeys.bytes("""
+			for i = 3, #ARGV, 5 do
+			  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
+			    'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'f', ARGV[i + 4])
+			end
+			return (#ARGV - 2) / 5
+			""");
+
+	private static final Duration BLOCK = Duration.ofSeconds(1);
+
+	private static final Duration RETRY_DELAY = Duration.ofMillis(250);
+
+	private final LocalFrameDelivery local;
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final RedisKeys keys;
+
+	private final long retention;
+
+	private final RelayStatus status;
+
+	private final BlockingQueue<Outgoing> outgoing;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final AtomicLong failed = new AtomicLong();
+
+	private final AtomicLong inFlight = new AtomicLong();
+
+	/** The last sequence number delivered from each other node. */
+	private final Map<String, Long> delivered = new ConcurrentHashMap<>();
+
+	private volatile boolean running;
+
+	private @Nullable Thread writer;
+
+	private @Nullable Thread reader;
+
+	private volatile @Nullable String cursor;
+
+	RedisRelay(LocalFrameDelivery local, RedisConnectionFactory connectionFactory, RedisKeys keys, long retention,
+			int bufferSize, RelayStatus status) {
+		this.local = local;
+		this.connectionFactory = connectionFactory;
+		this.keys = keys;
+		this.retention = retention;
+		this.status = status;
+		this.outgoing = new ArrayBlockingQueue<>(bufferSize);
+	}
+
+	@Override
+	public void toAll(String frame, @Nullable String exceptId) {
+		this.local.toAll(frame, exceptId);
+		relay(Kind.ALL, "", exceptId, frame);
+	}
+
+	@Override
+	public void toClient(String clientId, String frame) {
+		if (this.local.hasClient(clientId)) {
+			this.local.toClient(clientId, frame);
+			return;
+		}
+		relay(Kind.CLIENT, clientId, null, frame);
+	}
+
+	@Override
+	public void toGroup(String group, String frame, @Nullable String exceptId) {
+		this.local.toGroup(group, frame, exceptId);
+		relay(Kind.GROUP, group, exceptId, frame);
+	}
+
+	@Override
+	public void toUser(String user, String frame, @Nullable String exceptId) {
+		this.local.toUser(user, frame, exceptId);
+		relay(Kind.USER, user, exceptId, frame);
+	}
+
+	/**
+	 * Return how many envelopes for other nodes wait to be written to Redis.
+	 * @return the number waiting
+	 */
+	public long waiting() {
+		return this.outgoing.size() + this.inFlight.get();
+	}
+
+	/**
+	 * Return how many envelopes for other nodes were dropped because the buffer was full
+	 * while Redis was unreachable.
+	 * @return the number dropped since start
+	 */
+	public long failed() {
+		return this.failed.get();
+	}
+
+	/**
+	 * Return whether Redis answered the relay's last command.
+	 * @return {@code true} while the relay is up
+	 */
+	public boolean isUp() {
+		return this.status.isUp();
+	}
+
+	/**
+	 * Return this node's id in the cluster.
+	 * @return the node id
+	 */
+	public String nodeId() {
+		return this.keys.nodeId();
+	}
+
+	private void relay(Kind kind, String target, @Nullable String exceptId, String frame) {
+		// The sequence number is taken under the queue's order: one lock keeps both in
+		// step.
+		synchronized (this.outgoing) {
+			Outgoing envelope = new Outgoing(this.sequence.get() + 1, kind, target, exceptId, frame);
+			if (this.outgoing.offer(envelope)) {
+				this.sequence.incrementAndGet();
+			}
+			else {
+				this.failed.incrementAndGet();
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		this.cursor = null;
+		Thread writer = new Thread(this::writeLoop, "ambiorix-relay-writer");
+		writer.setDaemon(true);
+		Thread reader = new Thread(this::readLoop, "ambiorix-relay-reader");
+		reader.setDaemon(true);
+		this.writer = writer;
+		this.reader = reader;
+		writer.start();
+		reader.start();
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		for (Thread thread : new Thread[] { this.writer, this.reader }) {
+			if (thread != null) {
+				thread.interrupt();
+				try {
+					thread.join(BLOCK.toMillis() * 3);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+		this.local.destroy();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void writeLoop() {
+		List<Outgoing> batch = new ArrayList<>(BATCH_SIZE);
+		while (this.running) {
+			try {
+				if (batch.isEmpty()) {
+					Outgoing first = this.outgoing.poll(BLOCK.toMillis(), TimeUnit.MILLISECONDS);
+					if (first == null) {
+						continue;
+					}
+					batch.add(first);
+					this.outgoing.drainTo(batch, BATCH_SIZE - 1);
+					this.inFlight.set(batch.size());
+				}
+				write(batch);
+				this.status.succeeded();
+				batch.clear();
+				this.inFlight.set(0);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				// Kept and written again: readers drop what already made it.
+				this.status.failed(ex);
+				pause();
+			}
+		}
+	}
+
+	private void write(List<Outgoing> batch) {
+		byte[][] keysAndArgs = new byte[3 + batch.size() * 5][];
+		keysAndArgs[0] = this.keys.relay();
+		keysAndArgs[1] = RedisKeys.bytes(Long.toString(this.retention));
+		keysAndArgs[2] = RedisKeys.bytes(this.keys.nodeId());
+		int i = 3;
+		for (Outgoing envelope : batch) {
+			keysAndArgs[i++] = RedisKeys.bytes(Long.toString(envelope.sequence()));
+			keysAndArgs[i++] = envelope.kind().code;
+			keysAndArgs[i++] = RedisKeys.bytes(envelope.target());
+			keysAndArgs[i++] = RedisKeys.bytes((envelope.exceptId() != null) ? envelope.exceptId() : "");
+			keysAndArgs[i++] = RedisKeys.bytes(envelope.frame());
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			connection.scriptingCommands().eval(APPEND_BATCH, ReturnType.INTEGER, 1, keysAndArgs);
+		}
+	}
+
+	private void readLoop() {
+		byte[] stream = this.keys.relay();
+		StreamReadOptions options = StreamReadOptions.empty().count(BATCH_SIZE).block(BLOCK);
+		while (this.running) {
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				if (this.cursor == null) {
+					this.cursor = lastId(connection, stream);
+				}
+				while (this.running) {
+					List<ByteRecord> records = connection.streamCommands()
+						.xRead(options, StreamOffset.create(stream, ReadOffset.from(this.cursor)));
+					this.status.succeeded();
+					if (records == null) {
+						continue;
+					}
+					for (ByteRecord record : records) {
+						deliver(record.getValue());
+						this.cursor = record.getId().getValue();
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					return;
+				}
+				this.status.failed(ex);
+				pause();
+			}
+		}
+	}
+
+	private static String lastId(RedisConnection connection, byte[] stream) {
+		List<ByteRecord> last = connection.streamCommands()
+			.xRevRange(stream, Range.unbounded(), Limit.limit().count(1));
+		return (last == null || last.isEmpty()) ? "0-0" : last.get(0).getId().getValue();
+	}
+
+	private void deliver(Map<byte[], byte[]> raw) {
+		Map<String, byte[]> fields = new HashMap<>(8);
+		raw.forEach((key, value) -> fields.put(RedisKeys.string(key), value));
+		byte[] originBytes = fields.get("o");
+		byte[] sequenceBytes = fields.get("s");
+		byte[] frameBytes = fields.get("f");
+		byte[] kindBytes = fields.get("k");
+		if (originBytes == null || sequenceBytes == null || frameBytes == null || kindBytes == null) {
+			return;
+		}
+		String origin = RedisKeys.string(originBytes);
+		if (origin.equals(this.keys.nodeId())) {
+			return;
+		}
+		long sequence = Long.parseLong(RedisKeys.string(sequenceBytes));
+		Long last = this.delivered.get(origin);
+		if (last != null && sequence <= last) {
+			return;
+		}
+		this.delivered.put(origin, sequence);
+		byte[] targetBytes = fields.get("t");
+		byte[] exceptBytes = fields.get("x");
+		String target = (targetBytes != null) ? RedisKeys.string(targetBytes) : "";
+		String exceptId = (exceptBytes != null && exceptBytes.length > 0) ? RedisKeys.string(exceptBytes) : null;
+		String frame = RedisKeys.string(frameBytes);
+		switch (Kind.of(kindBytes)) {
+			case ALL -> this.local.toAll(frame, exceptId);
+			case GROUP -> this.local.toGroup(target, frame, exceptId);
+			case USER -> this.local.toUser(target, frame, exceptId);
+			case CLIENT -> this.local.toClient(target, frame);
+		}
+	}
+
+	/**
+	 * Forget the sequence numbers of a node that is gone.
+	 * @param nodeId the node
+	 */
+	void forget(String nodeId) {
+		this.delivered.remove(nodeId);
+	}
+
+	private void pause() {
+		try {
+			Thread.sleep(RETRY_DELAY.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+	}
+
+	private record Outgoing(long sequence, Kind kind, String target, @Nullable String exceptId, String frame) {
+	}
+
+	private enum Kind {
+
+		ALL("a"), GROUP("g"), USER("u"), CLIENT("c");
+
+		final byte[] code;
+
+		Kind(String code) {
+			this.code = RedisKeys.bytes(code);
+		}
+
+		static Kind of(byte[] code) {
+			return switch ((char) code[0]) {
+				case 'g' -> GROUP;
+				case 'u' -> USER;
+				case 'c' -> CLIENT;
+				default -> ALL;
+			};
+		}
+
+	}
+
+}

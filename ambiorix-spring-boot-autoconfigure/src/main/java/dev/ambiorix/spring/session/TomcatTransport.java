@@ -1,0 +1,266 @@
+package dev.ambiorix.spring.session;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.log.LogMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * Sends and closes through Tomcat's WebSocket implementation (or any other Jakarta
+ * WebSocket container's) without making the caller wait.
+ * <p>
+ * Text goes through the standard asynchronous API. Tomcat's asynchronous ping is in fact
+ * a blocking send, which waits for a client that has stopped reading, so pings take the
+ * non-blocking path Tomcat itself uses for every frame of an asynchronous send; where
+ * that path cannot be reached, the blocking ping runs on the small close pool instead. A
+ * close writes a close frame and may wait for room in the socket: it runs on the close
+ * pool, and a termination first cuts Tomcat's wait for that frame to a millisecond, since
+ * a stuck client would never take it.
+ * <p>
+ * Only referenced by {@link Transports} once the Jakarta WebSocket API is known to be
+ * present.
+ */
+final class TomcatTransport implements Transport {
+
+	/**
+	 * Tomcat's bound on blocking writes (the close frame of a normal close, the pong that
+	 * answers a client's ping), 20 s by default.
+	 */
+	static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	/**
+	 * Tomcat's bound on the close frame of a close with any code but 1000, 50 ms by
+	 * default.
+	 */
+	static final String ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+
+	private static final Long TERMINATE_CLOSE_FRAME_WAIT_MILLIS = 1L;
+
+	private static final Log logger = LogFactory.getLog(TomcatTransport.class);
+
+	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+	private final WebSocketSession session;
+
+	private final Session nativeSession;
+
+	/** Tomcat's {@code WsRemoteEndpointImplBase} of the session, if it can be reached. */
+	private final @Nullable Object tomcatEndpoint;
+
+	private final Executor closer;
+
+	private TomcatTransport(WebSocketSession session, Session nativeSession, Executor closer) {
+		this.session = session;
+		this.nativeSession = nativeSession;
+		this.tomcatEndpoint = AsyncPing.endpointOf(nativeSession);
+		this.closer = closer;
+	}
+
+	/**
+	 * Return a transport for a session of a Jakarta WebSocket container.
+	 * @param session the Spring session
+	 * @param nativeSession its Jakarta session
+	 * @param limits the outbound limits, which bound how long a blocking write may take
+	 * @param closer the small pool where closes, which may block, run
+	 * @return the transport
+	 */
+	static Transport forSession(WebSocketSession session, Session nativeSession, OutboundLimits limits,
+			Executor closer) {
+		// Bounds Tomcat's blocking writes that remain: a normal close frame, on the close
+		// pool, and the pong Tomcat sends itself when a client pings.
+		nativeSession.getUserProperties()
+			.put(BLOCKING_SEND_TIMEOUT, Math.min(limits.sendTimeLimit().toMillis(), 1000L));
+		return new TomcatTransport(session, nativeSession, closer);
+	}
+
+	@Override
+	public void sendText(String text, SendCallback callback) {
+		Completion completion = new Completion(callback);
+		try {
+			this.nativeSession.getAsyncRemote().sendText(text, completion);
+		}
+		catch (RuntimeException ex) {
+			completion.completed(ex);
+		}
+	}
+
+	/**
+	 * Start a ping without waiting for room in the socket: a ping to a client that has
+	 * stopped reading stays in flight until the send time limit terminates the client, as
+	 * a text frame would.
+	 */
+	@Override
+	public void sendPing(SendCallback callback) {
+		Completion completion = new Completion(callback);
+		Object endpoint = this.tomcatEndpoint;
+		if (endpoint == null) {
+			blockingPingOnCloser(completion);
+			return;
+		}
+		try {
+			AsyncPing.start(endpoint, EMPTY.duplicate(), completion);
+		}
+		catch (InvocationTargetException ex) {
+			completion.completed((ex.getCause() != null) ? ex.getCause() : ex);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			completion.completed(ex);
+		}
+	}
+
+	/**
+	 * Whether pings take Tomcat's non-blocking path rather than the fallback.
+	 */
+	boolean pingsWithoutBlocking() {
+		return this.tomcatEndpoint != null;
+	}
+
+	private void blockingPingOnCloser(Completion completion) {
+		try {
+			this.closer.execute(() -> {
+				@Nullable Throwable failure = null;
+				try {
+					this.nativeSession.getAsyncRemote().sendPing(EMPTY.duplicate());
+				}
+				catch (IOException | RuntimeException ex) {
+					failure = ex;
+				}
+				completion.completed(failure);
+			});
+		}
+		catch (RuntimeException ex) {
+			completion.completed(ex);
+		}
+	}
+
+	/**
+	 * Close on the close pool: the close frame may wait for room in the socket, up to
+	 * Tomcat's bounds.
+	 */
+	@Override
+	public void close(CloseStatus status) {
+		closeOn(this.closer, status);
+	}
+
+	/**
+	 * Close a client that is stuck or gone without waiting for its close frame: Tomcat
+	 * gives the frame a millisecond, then drops the connection, and the endpoint still
+	 * hears the status.
+	 */
+	@Override
+	public void terminate(CloseStatus status, Executor executor) {
+		Map<String, Object> properties = this.nativeSession.getUserProperties();
+		properties.put(ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT, TERMINATE_CLOSE_FRAME_WAIT_MILLIS);
+		properties.put(BLOCKING_SEND_TIMEOUT, TERMINATE_CLOSE_FRAME_WAIT_MILLIS);
+		closeOn(executor, status);
+	}
+
+	private void closeOn(Executor executor, CloseStatus status) {
+		try {
+			executor.execute(() -> Transports.closeQuietly(this.session, status));
+		}
+		catch (RuntimeException ex) {
+			// The pool is shut down: the application is stopping, so close here.
+			Transports.closeQuietly(this.session, status);
+		}
+	}
+
+	/**
+	 * Reports one send exactly once: Tomcat may report a send both from the write that
+	 * failed and from the close that the failure caused.
+	 */
+	static final class Completion extends ExactlyOnceCallback implements SendHandler {
+
+		Completion(SendCallback callback) {
+			super(callback);
+		}
+
+		@Override
+		public void onResult(SendResult result) {
+			Throwable failure = result.getException();
+			completed(result.isOK() ? null : (failure != null) ? failure : new IOException("send failed"));
+		}
+
+	}
+
+	/**
+	 * Tomcat's non-blocking path for one frame,
+	 * {@code WsRemoteEndpointImplBase.startMessage}, which its asynchronous text and
+	 * binary sends use and its ping does not. Looked up once; where it is missing or
+	 * closed to reflection, pings fall back to the blocking ping.
+	 */
+	private static final class AsyncPing {
+
+		private static final byte OPCODE_PING = 0x9;
+
+		private static final @Nullable Field REMOTE_ENDPOINT;
+
+		private static final @Nullable Method START_MESSAGE;
+
+		static {
+			Field remoteEndpoint = null;
+			Method startMessage = null;
+			try {
+				ClassLoader classLoader = AsyncPing.class.getClassLoader();
+				Class<?> wsSession = Class.forName("org.apache.tomcat.websocket.WsSession", false, classLoader);
+				Class<?> endpoint = Class.forName("org.apache.tomcat.websocket.WsRemoteEndpointImplBase", false,
+						classLoader);
+				remoteEndpoint = wsSession.getDeclaredField("wsRemoteEndpoint");
+				startMessage = endpoint.getDeclaredMethod("startMessage", byte.class, ByteBuffer.class, boolean.class,
+						SendHandler.class);
+				remoteEndpoint.setAccessible(true);
+				startMessage.setAccessible(true);
+			}
+			catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
+				logger.debug("Tomcat's non-blocking ping is not reachable; pings block on the close pool", ex);
+				remoteEndpoint = null;
+				startMessage = null;
+			}
+			REMOTE_ENDPOINT = remoteEndpoint;
+			START_MESSAGE = startMessage;
+		}
+
+		private AsyncPing() {
+		}
+
+		static @Nullable Object endpointOf(Session session) {
+			Field field = REMOTE_ENDPOINT;
+			if (field == null || START_MESSAGE == null || !field.getDeclaringClass().isInstance(session)) {
+				return null;
+			}
+			try {
+				return field.get(session);
+			}
+			catch (IllegalAccessException | RuntimeException ex) {
+				logger.debug(LogMessage.format("Tomcat's endpoint of session %s is not reachable", session.getId()),
+						ex);
+				return null;
+			}
+		}
+
+		static void start(Object endpoint, ByteBuffer payload, SendHandler handler)
+				throws ReflectiveOperationException {
+			Method method = START_MESSAGE;
+			if (method == null) {
+				throw new IllegalStateException("Tomcat's non-blocking send is not reachable");
+			}
+			method.invoke(endpoint, OPCODE_PING, payload, true, handler);
+		}
+
+	}
+
+}

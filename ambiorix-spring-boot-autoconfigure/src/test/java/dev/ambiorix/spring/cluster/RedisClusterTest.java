@@ -1,0 +1,249 @@
+package dev.ambiorix.spring.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.ambiorix.spring.Member;
+import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.cluster.redis.RedisRelay;
+import dev.ambiorix.spring.support.RedisServer;
+import dev.ambiorix.spring.support.TestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static dev.ambiorix.spring.cluster.Peers.call;
+import static dev.ambiorix.spring.cluster.Peers.connect;
+import static dev.ambiorix.spring.cluster.Peers.send;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three application nodes over one real {@code redis-server}, with real WebSocket clients
+ * on each.
+ */
+@Tag("redis")
+class RedisClusterTest {
+
+	static RedisServer redis;
+
+	static RedisNodes nodes;
+
+	static ConfigurableApplicationContext nodeA;
+
+	static ConfigurableApplicationContext nodeB;
+
+	static ConfigurableApplicationContext nodeC;
+
+	final List<TestClient> connected = new ArrayList<>();
+
+	@BeforeAll
+	static void startRedisAndTwoNodes() {
+		redis = RedisServer.start();
+		nodes = new RedisNodes(redis);
+		nodeA = nodes.start();
+		nodeB = nodes.start();
+		nodeC = nodes.start();
+	}
+
+	@AfterAll
+	static void stopAll() {
+		if (nodes != null) {
+			nodes.close();
+		}
+		if (redis != null) {
+			redis.stop();
+		}
+	}
+
+	@AfterEach
+	void closeClients() {
+		this.connected.forEach(TestClient::close);
+		await().atMost(Duration.ofSeconds(10)).until(() -> clients(nodeA).count() == 0 && clients(nodeB).count() == 0);
+	}
+
+	static WebSocketClients clients(ConfigurableApplicationContext node) {
+		return node.getBean(WebSocketClients.class);
+	}
+
+	TestClient client(ConfigurableApplicationContext node, String user) {
+		TestClient client = connect(RedisNodes.port(node), user);
+		this.connected.add(client);
+		return client;
+	}
+
+	/**
+	 * Collect a client's messages until an "end" message from each of the given markers
+	 * arrived.
+	 */
+	static List<String> messagesUntilEnds(TestClient client, int ends) {
+		List<String> messages = new ArrayList<>();
+		int seen = 0;
+		while (seen < ends) {
+			String message = client.next().get("message").asString();
+			if (message.startsWith("end")) {
+				seen++;
+			}
+			else {
+				messages.add(message);
+			}
+		}
+		return messages;
+	}
+
+	@Test
+	void everyKindOfSendReachesTheRightClientsOnThreeNodesExactlyOnce() {
+		TestClient a1 = client(nodeA, null);
+		TestClient a2 = client(nodeA, "alice");
+		TestClient b1 = client(nodeB, null);
+		TestClient b2 = client(nodeB, "alice");
+		TestClient c1 = client(nodeC, null);
+		TestClient c2 = client(nodeC, "alice");
+		call(a1, "join", "room");
+		call(b1, "join", "room");
+		call(c1, "join", "room");
+		String b1Id = call(b1, "whoami", null).asString();
+		String a1Id = call(a1, "whoami", null).asString();
+		String c1Id = call(c1, "whoami", null).asString();
+
+		a1.send("toAll", "all from a");
+		send(b2, "toGroup", "room", "room from b");
+		send(a1, "toGroupExcept", "room", "room except a1");
+		send(c1, "toUser", "alice", "to alice");
+		send(a2, "toClient", b1Id, "a2 to b1");
+		send(b2, "toClient", a1Id, "b2 to a1");
+		send(b1, "toClient", c1Id, "b1 to c1");
+		// One end marker from each node, after everything it sent.
+		a1.send("toAll", "end a");
+		b1.send("toAll", "end b");
+		c1.send("toAll", "end c");
+
+		assertThat(messagesUntilEnds(a1, 3)).containsExactlyInAnyOrder("all from a", "room from b", "b2 to a1");
+		assertThat(messagesUntilEnds(a2, 3)).containsExactlyInAnyOrder("all from a", "to alice");
+		assertThat(messagesUntilEnds(b1, 3)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
+				"a2 to b1");
+		assertThat(messagesUntilEnds(b2, 3)).containsExactlyInAnyOrder("all from a", "to alice");
+		assertThat(messagesUntilEnds(c1, 3)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
+				"b1 to c1");
+		assertThat(messagesUntilEnds(c2, 3)).containsExactlyInAnyOrder("all from a", "to alice");
+		for (TestClient client : List.of(a1, a2, b1, b2, c1, c2)) {
+			assertThat(client.drain(Duration.ofMillis(300))).as("nothing after the end markers").isEmpty();
+		}
+		assertThat(clients(nodeB).group("room").count()).isEqualTo(3);
+		assertThat(clients(nodeC).user("alice").count()).isEqualTo(3);
+	}
+
+	@Test
+	void anApplicationWithAnotherPrefixSharesTheRedisButNothingElse() {
+		ConfigurableApplicationContext other = nodes.start("ambiorix.cluster.prefix=other");
+		try {
+			TestClient a1 = client(nodeA, null);
+			TestClient stranger = client(other, null);
+			call(a1, "join", "room");
+			call(stranger, "join", "room");
+			a1.send("toAll", "for this application");
+			assertThat(a1.next().get("message").asString()).isEqualTo("for this application");
+			stranger.send("toAll", "for the other");
+			assertThat(stranger.next().get("message").asString()).isEqualTo("for the other");
+			assertThat(stranger.drain(Duration.ofMillis(500))).isEmpty();
+			assertThat(a1.drain(Duration.ofMillis(100))).isEmpty();
+			assertThat(clients(other).group("room").count()).isEqualTo(1);
+			assertThat(clients(nodeA).group("room").count()).isEqualTo(1);
+		}
+		finally {
+			this.connected.forEach(TestClient::close);
+			this.connected.clear();
+			other.close();
+		}
+	}
+
+	@Test
+	void countsAndMembersCoverBothNodesWithThePresenceEachPublished() {
+		TestClient a1 = client(nodeA, "alice");
+		TestClient b1 = client(nodeB, "bob");
+		String a1Id = call(a1, "whoami", null).asString();
+		call(a1, "presence", java.util.Map.of("nick", "Ally"));
+		call(a1, "join", "room");
+		call(b1, "presence", java.util.Map.of("nick", "Bobby"));
+		call(b1, "join", "room");
+		for (ConfigurableApplicationContext node : List.of(nodeA, nodeB)) {
+			await().atMost(Duration.ofSeconds(5)).until(() -> clients(node).group("room").count() == 2);
+			List<Member> members = clients(node).group("room").members();
+			assertThat(members).extracting((m) -> m.presence().get("nick").asString())
+				.containsExactlyInAnyOrder("Ally", "Bobby");
+			assertThat(members).filteredOn((m) -> m.clientId().equals(a1Id))
+				.singleElement()
+				.satisfies((m) -> assertThat(m.user()).isEqualTo("alice"));
+			assertThat(clients(node).user("bob").count()).isEqualTo(1);
+		}
+		call(b1, "leave", "room");
+		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeA).group("room").count() == 1);
+	}
+
+	@Test
+	void envelopesFromOneNodeReachEveryClientInOrderOnceOverTenThousand() {
+		List<TestClient> receivers = List.of(client(nodeA, null), client(nodeB, null), client(nodeB, null));
+		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).count() == 2);
+		int total = 10_000;
+		WebSocketClients sender = clients(nodeA);
+		for (int i = 0; i < total; i++) {
+			sender.broadcast("n", i);
+		}
+		assertEveryReceiverGotInOrder(receivers, total);
+	}
+
+	@Test
+	void killingTheNodesRedisConnectionsMidStreamLosesAndDuplicatesNothing() throws Exception {
+		List<TestClient> receivers = List.of(client(nodeA, null), client(nodeB, null), client(nodeB, null));
+		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).count() == 2);
+		int total = 10_000;
+		WebSocketClients sender = clients(nodeA);
+		CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+			for (int i = 0; i < total; i++) {
+				sender.broadcast("n", i);
+				if (i % 1000 == 999) {
+					sleepQuietly(50);
+				}
+			}
+		});
+		int kills = 0;
+		long killed = 0;
+		while (!sending.isDone() || kills < 3) {
+			killed += Long.parseLong(redis.command("CLIENT", "KILL", "TYPE", "normal"));
+			kills++;
+			sleepQuietly(100);
+		}
+		sending.get();
+		assertThat(killed).as("connections killed").isPositive();
+		assertEveryReceiverGotInOrder(receivers, total);
+		await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.getBean(RedisRelay.class).waiting() == 0);
+		assertThat(nodeA.getBean(RedisRelay.class).failed()).isZero();
+	}
+
+	private static void assertEveryReceiverGotInOrder(List<TestClient> receivers, int total) {
+		for (TestClient receiver : receivers) {
+			for (int i = 0; i < total; i++) {
+				JsonNode frame = receiver.next();
+				assertThat(frame.get("message").asInt()).as("envelope %d", i).isEqualTo(i);
+			}
+			assertThat(receiver.drain(Duration.ofMillis(300))).as("no duplicates").isEmpty();
+		}
+	}
+
+	private static void sleepQuietly(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

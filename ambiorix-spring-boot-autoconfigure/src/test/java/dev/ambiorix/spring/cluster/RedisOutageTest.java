@@ -1,0 +1,144 @@
+package dev.ambiorix.spring.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.cluster.redis.RedisRelay;
+import dev.ambiorix.spring.event.MemberLeftEvent;
+import dev.ambiorix.spring.support.RedisServer;
+import dev.ambiorix.spring.support.TestClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static dev.ambiorix.spring.cluster.Peers.call;
+import static dev.ambiorix.spring.cluster.Peers.connect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What two nodes do when their Redis goes away and comes back, or one of them goes away.
+ */
+@Tag("redis")
+class RedisOutageTest {
+
+	final RedisServer redis = RedisServer.start();
+
+	final RedisNodes nodes = new RedisNodes(this.redis);
+
+	final List<TestClient> connected = new ArrayList<>();
+
+	@AfterEach
+	void stopAll() {
+		this.connected.forEach(TestClient::close);
+		this.nodes.close();
+		this.redis.stop();
+	}
+
+	TestClient client(ConfigurableApplicationContext node) {
+		TestClient client = connect(RedisNodes.port(node), null);
+		this.connected.add(client);
+		return client;
+	}
+
+	@Test
+	void redisStoppedForFiveSecondsLocalDeliveryGoesOnAndWhatWaitedReachesTheOtherNodeOnceInOrder()
+			throws InterruptedException {
+		ConfigurableApplicationContext nodeA = this.nodes.start();
+		ConfigurableApplicationContext nodeB = this.nodes.start();
+		TestClient onA = client(nodeA);
+		TestClient onB = client(nodeB);
+		call(onA, "join", "room");
+		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).group("room").count() == 1);
+		WebSocketClients sender = clients(nodeA);
+		RedisRelay relayA = nodeA.getBean(RedisRelay.class);
+		sender.broadcast("n", "before");
+		assertThat(onA.next().get("message").asString()).isEqualTo("before");
+		assertThat(onB.next().get("message").asString()).isEqualTo("before");
+
+		this.redis.stop();
+		long stopped = System.nanoTime();
+		for (int i = 0; i < 100; i++) {
+			sender.broadcast("n", "during " + i);
+		}
+		// Local delivery never stopped.
+		for (int i = 0; i < 100; i++) {
+			assertThat(onA.next().get("message").asString()).isEqualTo("during " + i);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> !relayA.isUp());
+		assertThat(relayA.waiting()).isEqualTo(100);
+		HealthIndicator health = nodeA.getBean("ambiorixClusterHealthIndicator", HealthIndicator.class);
+		assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.health().getDetails()).containsEntry("waiting", 100L);
+		assertThat(onB.drain(Duration.ofMillis(200))).as("nothing crosses while Redis is down").isEmpty();
+		Thread.sleep(Math.max(0, Duration.ofSeconds(5).toMillis() - (System.nanoTime() - stopped) / 1_000_000));
+		this.redis.restart();
+
+		sender.broadcast("n", "after");
+		for (int i = 0; i < 100; i++) {
+			assertThat(onB.next().get("message").asString()).isEqualTo("during " + i);
+		}
+		assertThat(onB.next().get("message").asString()).isEqualTo("after");
+		assertThat(onA.next().get("message").asString()).isEqualTo("after");
+		assertThat(onB.drain(Duration.ofMillis(300))).isEmpty();
+		await().atMost(Duration.ofSeconds(15)).until(relayA::isUp);
+		assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+		assertThat(relayA.waiting()).isZero();
+		assertThat(relayA.failed()).isZero();
+		// Presence is written again by the next heartbeat, with no false leave events.
+		await().atMost(Duration.ofSeconds(15)).until(() -> clients(nodeB).group("room").count() == 1);
+		assertThat(nodeB.getBean(ClusterTestApplication.LeaveEvents.class).events).isEmpty();
+	}
+
+	@Test
+	void whenTheRelayBufferIsFullFurtherEnvelopesAreCountedAsFailed() {
+		ConfigurableApplicationContext nodeA = this.nodes.start("ambiorix.cluster.relay-buffer-size=10");
+		TestClient onA = client(nodeA);
+		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeA).count() == 1);
+		RedisRelay relayA = nodeA.getBean(RedisRelay.class);
+		this.redis.stop();
+		for (int i = 0; i < 50; i++) {
+			clients(nodeA).broadcast("n", i);
+		}
+		for (int i = 0; i < 50; i++) {
+			assertThat(onA.next().get("message").asInt()).isEqualTo(i);
+		}
+		// At most one batch in flight plus a full buffer.
+		assertThat(relayA.failed()).isPositive().isLessThanOrEqualTo(40);
+		assertThat(relayA.waiting() + relayA.failed()).isEqualTo(50);
+	}
+
+	@Test
+	void aNodeThatGoesAwayLeavesNoGhostsAndTheOtherPublishesLeaveEvents() {
+		ConfigurableApplicationContext nodeA = this.nodes.start();
+		ConfigurableApplicationContext nodeB = this.nodes.start();
+		TestClient onB = client(nodeB);
+		String onBId = call(onB, "whoami", null).asString();
+		call(onB, "presence", "Bee");
+		call(onB, "join", "room");
+		call(onB, "join", "hall");
+		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeA).group("room").count() == 1);
+		ClusterTestApplication.LeaveEvents eventsOnA = nodeA.getBean(ClusterTestApplication.LeaveEvents.class);
+		nodeB.close();
+		// Node timeout 3 s in these tests.
+		await().atMost(Duration.ofSeconds(3)).until(() -> clients(nodeA).group("room").count() == 0);
+		await().atMost(Duration.ofSeconds(3)).until(() -> eventsOnA.events.size() == 2);
+		assertThat(eventsOnA.events).extracting(MemberLeftEvent::group).containsExactlyInAnyOrder("room", "hall");
+		assertThat(eventsOnA.events).allSatisfy((event) -> {
+			assertThat(event.nodeLost()).isTrue();
+			assertThat(event.member().clientId()).isEqualTo(onBId);
+			assertThat(event.member().presence().asString()).isEqualTo("Bee");
+		});
+	}
+
+	static WebSocketClients clients(ConfigurableApplicationContext node) {
+		return node.getBean(WebSocketClients.class);
+	}
+
+}
