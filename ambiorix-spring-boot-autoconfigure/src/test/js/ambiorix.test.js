@@ -738,20 +738,19 @@ test('the ES module exports Ambiorix and parseCookie, defines no globals and con
 });
 
 test('a token function is asked on every connect and its token goes in the subprotocol', () => {
-  const { Ambiorix, sockets, clock } = environment();
+  const { env, sockets, clock } = environment({ script: { dataset: { connect: 'manual' } } });
   const tokens = ['first.jwt.sig', 'second.jwt.sig'];
-  Ambiorix.configure({ token: () => tokens.shift() });
-  new Ambiorix().start();
+  env.Ambiorix.configure({ token: () => tokens.shift() }).connect();
   assert.deepEqual(sockets[0].protocols, ['ambiorix', 'ambiorix.bearer.first.jwt.sig']);
   sockets[0].open();
+  clock.tick();
   sockets[0].drop(1008);
-  clock.advance(500);
+  clock.advance(60000);
   assert.deepEqual(sockets[1].protocols, ['ambiorix', 'ambiorix.bearer.second.jwt.sig']);
 });
 
 test('without a token no subprotocol is offered', () => {
-  const { Ambiorix, sockets } = environment();
-  Ambiorix.configure({ token: () => null });
-  new Ambiorix().start();
+  const { env, sockets } = environment({ script: { dataset: { connect: 'manual' } } });
+  env.Ambiorix.configure({ token: () => null }).connect();
   assert.equal(sockets[0].protocols, undefined);
 });
