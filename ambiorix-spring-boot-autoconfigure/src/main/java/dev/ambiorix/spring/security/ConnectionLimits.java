@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.security;
 
+import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,7 +145,8 @@ final class ConnectionLimits implements WebSocketEndpointCustomizer, HandshakeIn
 		if (request instanceof ServletServerHttpRequest servlet) {
 			return servlet.getServletRequest().getRemoteAddr();
 		}
-		return (request.getRemoteAddress() != null) ? request.getRemoteAddress().getHostString() : null;
+		InetSocketAddress remote = request.getRemoteAddress();
+		return (remote != null) ? remote.getHostString() : null;
 	}
 
 	private static @Nullable String name(@Nullable Principal principal) {

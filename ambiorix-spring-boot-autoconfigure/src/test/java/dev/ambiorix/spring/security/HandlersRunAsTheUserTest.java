@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * {@code @Receive} methods allows and denies, a denial answers {@code forbidden} on a
  * connection that stays open, and nothing of the user stays on the container's thread.
  * One Tomcat thread, so the close of a connection is handled on the thread that ran its
- * handlers.
+ * handlers (on Jetty, whose pool is not limited here, most likely the same one).
  */
 @SpringBootTest(classes = { SecuredApplication.class, HandlersRunAsTheUserTest.OpenUpgrades.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
