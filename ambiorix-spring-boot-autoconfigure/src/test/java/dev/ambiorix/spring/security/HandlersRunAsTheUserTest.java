@@ -59,11 +59,13 @@ class HandlersRunAsTheUserTest {
 			assertThat(admin.next().get("message").stringValue()).isEqualTo("secured as admin");
 			admin.request("rolesAllowed", null, 3);
 			assertThat(admin.next().get("message").stringValue()).isEqualTo("rolesAllowed as admin");
+			admin.request("mono", null, 4);
+			assertThat(admin.next().get("message").stringValue()).isEqualTo("mono as admin");
 		}
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "pre", "secured", "rolesAllowed" })
+	@ValueSource(strings = { "pre", "secured", "rolesAllowed", "mono" })
 	void aUsersGuardedCallIsForbiddenAndTheConnectionStaysOpen(String handler) {
 		try (TestClient user = connectAs("user")) {
 			user.request(handler, "hi", 7);
@@ -74,7 +76,7 @@ class HandlersRunAsTheUserTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "pre", "secured", "rolesAllowed" })
+	@ValueSource(strings = { "pre", "secured", "rolesAllowed", "mono" })
 	void anAnonymousGuardedCallIsForbidden(String handler) {
 		try (TestClient anonymous = TestClient.connect(this.port)) {
 			anonymous.request(handler, "hi", 1);

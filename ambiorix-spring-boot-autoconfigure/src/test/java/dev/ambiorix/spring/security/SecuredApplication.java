@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.ambiorix.spring.Receive;
 import dev.ambiorix.spring.event.ClientDisconnectedEvent;
 import jakarta.annotation.security.RolesAllowed;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -86,6 +87,12 @@ class SecuredApplication {
 		@RolesAllowed("ADMIN")
 		String rolesAllowed() {
 			return "rolesAllowed as " + nameOnThisThread();
+		}
+
+		@Receive("mono")
+		@PreAuthorize("hasRole('ADMIN')")
+		Mono<String> mono() {
+			return Mono.fromSupplier(() -> "mono as " + nameOnThisThread());
 		}
 
 		/** The context reaches a continuation on an executor that carries it. */
