@@ -29,6 +29,8 @@ function environment(overrides = {}) {
       this.protocols = protocols;
       this.readyState = 0;
       this.sent = [];
+      // The recovery's first frame of each connection, kept apart from what the page sent.
+      this.hellos = [];
       this.discarded = [];
       this.closedWith = null;
       this.listeners = {};
@@ -43,8 +45,10 @@ function environment(overrides = {}) {
     }
     send(text) {
       if (this.readyState === 0) throw new Error('InvalidStateError: still in CONNECTING state');
-      if (this.readyState !== 1) this.discarded.push(JSON.parse(text));
-      else this.sent.push(JSON.parse(text));
+      const frame = JSON.parse(text);
+      if (this.readyState !== 1) this.discarded.push(frame);
+      else if (frame.name === 'ambiorix:hello') this.hellos.push(frame);
+      else this.sent.push(frame);
     }
     // The page closes it: CLOSING now, the events later.
     close(code = 1000, reason = '') {
@@ -703,6 +707,146 @@ test('request rejects when the socket it went out on closes, but a queued one wa
   sockets[2].deliver(envelope('echo', 2, { id }));
   clock.tick();
   assert.equal(await queued, 2);
+});
+
+// Recovery: the hello exchange, offsets, and requests across a reconnect.
+
+function welcomed(overrides) {
+  const context = connected(overrides);
+  context.Ambiorix.configure({ heartbeat: false });
+  context.sockets[0].deliver(envelope('ambiorix:welcome', { id: 'c1', session: 's1', window: 120000 }));
+  context.clock.tick();
+  return context;
+}
+
+// The connection drops and the next one opens.
+function reconnected({ sockets, clock }) {
+  const before = sockets.length;
+  sockets[before - 1].drop();
+  for (let waited = 0; sockets.length === before && waited < 5000; waited += 100) clock.advance(100);
+  assert.equal(sockets.length, before + 1);
+  sockets[before].open();
+  clock.tick();
+  return sockets[before];
+}
+
+test('with recovery on, each connection begins with a hello, which the page does not see as its own frame', () => {
+  const { Ambiorix, sockets } = welcomed();
+  assert.deepEqual(sockets[0].hellos, [{ name: 'ambiorix:hello', message: { recovery: true, session: null, offset: null }, isAmbiorix: true }]);
+  assert.deepEqual(sockets[0].sent, []);
+  assert.equal(Ambiorix.id(), 'c1');
+});
+
+test('the hello after a reconnect presents the session and the last offset of each node', () => {
+  const context = welcomed();
+  const { sockets, clock } = context;
+  sockets[0].deliver(envelope('news', 1, { offset: 'n1:5' }));
+  sockets[0].deliver(envelope('news', 2, { offset: 'n2:9' }));
+  sockets[0].deliver(envelope('news', 3, { offset: 'n1:6' }));
+  clock.tick();
+  const next = reconnected(context);
+  assert.deepEqual(next.hellos[0].message, { recovery: true, session: 's1', offset: 'n1:6 n2:9' });
+});
+
+test('a frame whose offset was already received from that node is skipped', () => {
+  const { Ambiorix, sockets, clock } = welcomed();
+  const got = [];
+  new Ambiorix().receive('news', (m) => got.push(m)).start();
+  clock.advance(0);
+  sockets[0].deliver(envelope('news', 'a', { offset: 'n1:5' }));
+  sockets[0].deliver(envelope('news', 'again', { offset: 'n1:5' }));
+  sockets[0].deliver(envelope('news', 'older', { offset: 'n1:4' }));
+  sockets[0].deliver(envelope('news', 'other node', { offset: 'n2:1' }));
+  clock.tick();
+  assert.deepEqual(got, ['a', 'other node']);
+});
+
+test('the page is told it recovered; frames without an offset before the answer are skipped, replayed ones kept', () => {
+  const context = welcomed();
+  const { Ambiorix, clock } = context;
+  const got = [];
+  const recovered = [];
+  new Ambiorix().receive('news', (m) => got.push(m)).on('recovered', (r) => recovered.push(r)).start();
+  clock.advance(0);
+  const next = reconnected(context);
+  next.deliver(envelope('news', 'to the provisional connection'));
+  next.deliver(envelope('news', 'replayed', { offset: 'n1:1' }));
+  next.deliver(envelope('ambiorix:recovered', { recovered: true, id: 'c1' }));
+  next.deliver(envelope('news', 'live', { offset: 'n1:2' }));
+  clock.tick();
+  assert.deepEqual(got, ['replayed', 'live']);
+  assert.deepEqual(recovered, [{ recovered: true, reason: null }]);
+  assert.equal(Ambiorix.id(), 'c1');
+});
+
+test('a refused recovery tells the page why, and the next hello starts from the new session only', () => {
+  const context = welcomed();
+  const { Ambiorix, clock } = context;
+  const recovered = [];
+  new Ambiorix().on('recovered', (r) => recovered.push(r)).start();
+  context.sockets[0].deliver(envelope('news', 1, { offset: 'old:7' }));
+  clock.tick();
+  const next = reconnected(context);
+  next.deliver(envelope('ambiorix:recovered', { recovered: false, reason: 'expired' }));
+  next.deliver(envelope('ambiorix:welcome', { id: 'c2', session: 's2', window: 120000 }));
+  next.deliver(envelope('news', 2, { offset: 'new:1' }));
+  clock.tick();
+  assert.deepEqual(recovered, [{ recovered: false, reason: 'expired' }]);
+  assert.equal(Ambiorix.id(), 'c2');
+  const third = reconnected(context);
+  assert.deepEqual(third.hellos[0].message, { recovery: true, session: 's2', offset: 'new:1' });
+});
+
+test('a request pending when the connection dropped gets its reply through recovery, once', async () => {
+  const context = welcomed();
+  const { Ambiorix, sockets, clock } = context;
+  const reply = Ambiorix.request('slow', 1);
+  const { id } = sockets[0].sent[0];
+  const next = reconnected(context);
+  next.deliver(envelope('slow', 'done', { id, offset: 'n1:3' }));
+  next.deliver(envelope('ambiorix:recovered', { recovered: true, id: 'c1' }));
+  next.deliver(envelope('slow', 'done', { id, offset: 'n1:3' }));
+  clock.tick();
+  assert.equal(await reply, 'done');
+});
+
+test('a request pending when the connection dropped whose reply is not replayed rejects with disconnected, never both', async () => {
+  const context = welcomed();
+  const { Ambiorix, sockets, clock } = context;
+  let outcomes = 0;
+  const reply = Ambiorix.request('lost', 1);
+  reply.then(() => outcomes++, () => outcomes++);
+  const { id } = sockets[0].sent[0];
+  const next = reconnected(context);
+  await Promise.resolve();
+  assert.equal(outcomes, 0, 'still waiting for the answer to the hello');
+  next.deliver(envelope('ambiorix:recovered', { recovered: true, id: 'c1' }));
+  next.deliver(envelope('lost', 'too late', { id, offset: 'n1:9' }));
+  clock.tick();
+  await assert.rejects(reply, (e) => e.code === 'disconnected');
+  await Promise.resolve();
+  assert.equal(outcomes, 1);
+});
+
+test('configure({recovery: false}) sends no hello, and neither does data-recovery="false"', () => {
+  const manual = environment({ script: { dataset: { connect: 'manual' } } });
+  manual.Ambiorix.configure({ recovery: false }).connect();
+  manual.sockets[0].open();
+  manual.clock.tick();
+  assert.deepEqual(manual.sockets[0].hellos, []);
+  const tagged = connected({ script: { dataset: { recovery: 'false' } } });
+  assert.deepEqual(tagged.sockets[0].hellos, []);
+});
+
+test('a server without recovery refuses the hello: no warning, and the client speaks protocol version 1', () => {
+  const { Ambiorix, sockets, clock, warnings } = connected();
+  const errors = [];
+  new Ambiorix().on('error', (e) => errors.push(e)).start();
+  sockets[0].deliver(envelope('ambiorix:error', { code: 'invalid_envelope', detail: "names starting with 'ambiorix:' are reserved", name: 'ambiorix:hello' }));
+  clock.advance(0);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(warnings, []);
+  assert.equal(Ambiorix.id(), null);
 });
 
 // The ES module, generated at build from the same code (target/classes after process-resources).

@@ -162,10 +162,11 @@ chat.receive('post', (post) => add(post.room, { kind: 'post', ...post }))
     setStatus('connected', 'open');
     if (nickname) rejoinAll();
   })
-  .on('close', () => {
-    setStatus('reconnecting…', 'reconnecting');
+  .on('close', (info) => {
+    setStatus(info.reconnect ? 'reconnecting…' : 'disconnected', info.reconnect ? 'reconnecting' : 'closed');
     for (const state of rooms.values()) state.joined = false;
   })
+  .on('reconnect', (info) => setStatus('reconnecting in ' + Math.ceil(info.delay / 1000) + ' s…', 'reconnecting'))
   .start();
 
 $('join-form').addEventListener('submit', async (event) => {

@@ -12,7 +12,7 @@
  */
 
 /** Lifecycle events an instance can listen to with `on`. */
-type AmbiorixHook = 'open' | 'close' | 'error' | 'reconnect';
+type AmbiorixHook = 'open' | 'close' | 'error' | 'reconnect' | 'recovered';
 
 /** What `Ambiorix.state()` reports. */
 type AmbiorixState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -60,6 +60,11 @@ interface AmbiorixOptions {
    * for none (default: no function).
    */
   token?: (() => string | null) | null;
+  /**
+   * Ask the server (with `ambiorix:hello`) to replay after a reconnect what the page
+   * missed, in order and once (default `true`); `false`: protocol version 1 only.
+   */
+  recovery?: boolean;
 }
 
 /**
@@ -78,6 +83,19 @@ interface AmbiorixScriptAttributes {
   'data-request-timeout'?: string;
   'data-queue-limit'?: string;
   'data-connect-timeout'?: string;
+  /** `false`: no recovery, as `Ambiorix.configure({recovery: false})`. */
+  'data-recovery'?: 'false';
+}
+
+/**
+ * Information passed to 'recovered' hooks, after each reconnect with recovery on. With
+ * `recovered: true` everything missed has been delivered; with `false` the client
+ * started fresh, under a new id, and `reason` is `expired`, `history_exceeded`,
+ * `unknown_session`, `user_changed`, or `unsupported` (a server without recovery).
+ */
+interface AmbiorixRecovered {
+  recovered: boolean;
+  reason: string | null;
 }
 
 /**
@@ -139,6 +157,9 @@ declare class Ambiorix {
   /** The connection's state. */
   static state(): AmbiorixState;
 
+  /** The client id the server gave (recovery on), the same after a recovery; null before the welcome. */
+  static id(): string | null;
+
   /** How many messages wait for the socket to open. */
   static queued(): number;
 
@@ -156,6 +177,7 @@ declare class Ambiorix {
   on(hook: 'close', handler: (info: AmbiorixClose) => void): this;
   on(hook: 'error', handler: (error: AmbiorixError) => void): this;
   on(hook: 'reconnect', handler: (info: AmbiorixReconnect) => void): this;
+  on(hook: 'recovered', handler: (info: AmbiorixRecovered) => void): this;
 
   /** Ambiorix's name for `on('open', handler)`. */
   onopen(handler: (event?: Event) => void): this;

@@ -5,7 +5,8 @@
  * parseCookie, the socket opened while this script runs, Ambiorix.send,
  * new Ambiorix(), receive, start, onopen/onclose/onerror. Added: sends queued while
  * the socket is not open, reconnect with backoff, a heartbeat, every started instance
- * receiving, request/reply by id, lifecycle hooks and off().
+ * receiving, request/reply by id, lifecycle hooks and off(), and recovery: after a reconnect the server replays what
+ * was missed, in order and once (Ambiorix.configure({recovery: false}) turns it off).
  *
  * Configure it with attributes on the script tag (data-path, data-url,
  * data-connect="manual", data-reconnect="false", data-heartbeat="false",
@@ -56,15 +57,21 @@
     requestTimeout: 10000,
     // A function called on every (re)connect that returns a bearer token (a JWT),
     // or null for none; sent as the subprotocol 'ambiorix.bearer.<token>'.
-    token: null
+    token: null,
+    // Ask the server, with ambiorix:hello as the first frame of each connection, to
+    // replay after a reconnect what this page missed. false: protocol version 1 only.
+    recovery: true
   };
 
-  var HOOKS = ['open', 'close', 'error', 'reconnect'];
+  var HOOKS = ['open', 'close', 'error', 'reconnect', 'recovered'];
   // setTimeout fires at once for delays beyond a signed 32-bit count of milliseconds.
   var LONGEST_TIMER = 2147483647;
   // Messages kept for the first instance to start, when they arrive before any did.
   var HOLD_LIMIT = 1000;
   var PING = 'ambiorix:ping';
+  var HELLO = 'ambiorix:hello';
+  var WELCOME = 'ambiorix:welcome';
+  var RECOVERED = 'ambiorix:recovered';
   var MARK = typeof Symbol === 'function' ? Symbol.for('ambiorix-spring-boot') : '__ambiorixSpringBoot';
   var SOCKET_HANDLERS = ['onopen', 'onmessage', 'onerror', 'onclose'];
 
@@ -99,6 +106,12 @@
     var warnedHold = false;
     var pending = new Map();
     var nextId = 1;
+    // Recovery: the session the server gave, the last offset received from each server
+    // node, and whether this connection waits for the answer to a hello with a session.
+    var session = null;
+    var clientId = null;
+    var offsets = {};
+    var resuming = false;
 
     function url() {
       if (options.url) return options.url;
@@ -155,6 +168,7 @@
         var reconnect = options.reconnect;
         if (reconnect) later('uptime', function () { attempt = 0; }, number(reconnect.minUptime, DEFAULTS.reconnect.minUptime));
         armHeartbeat();
+        hello(ws);
         // Hooks go first, so that a page can identify itself before queued messages.
         emit('open', event);
         if (generation === mine) flush();
@@ -193,9 +207,13 @@
       if (socket === ws) socket = null;
       var mine = generation;
       clearConnectionTimers();
-      failPending(ws, 'disconnected');
+      resuming = false;
       var decision = policy(info.code);
       info.reconnect = Boolean(options.reconnect) && decision !== 'stop';
+      // With a session to recover, a reply lost with this socket may come in the replay:
+      // the request waits for the answer to the next hello.
+      if (info.reconnect && options.recovery && session !== null) awaitRecovery(ws);
+      else failPending(ws, 'disconnected');
       state = info.reconnect ? 'reconnecting' : 'closed';
       if (opened) emit('close', info);
       // A close hook may have called close() or connect(): that decides.
@@ -305,6 +323,7 @@
         return;
       }
       if (!envelope || typeof envelope !== 'object' || envelope.isAmbiorix !== true) return;
+      if (!recovering(envelope)) return;
       // Only replies carry an id; one nobody waits for (late, or a heartbeat's) is dropped.
       if (envelope.id !== undefined && envelope.id !== null) {
         if (pending.has(envelope.id)) settle(envelope);
@@ -320,6 +339,77 @@
         return;
       }
       deliver(envelope);
+    }
+
+    // The first frame of every connection, when recovery is on: a new session, or the
+    // one to recover with the last offset received from each node.
+    function hello(ws) {
+      if (!options.recovery) return;
+      if (session === null) offsets = {};
+      resuming = session !== null;
+      var last = Object.keys(offsets).map(function (node) {
+        return node + ':' + offsets[node];
+      });
+      ws.send(JSON.stringify({ name: HELLO, message: {
+        recovery: true, session: session, offset: last.length > 0 ? last.join(' ') : null
+      }, isAmbiorix: true }));
+    }
+
+    // Keep track of offsets and drop what was already received; false to drop the frame.
+    function recovering(envelope) {
+      var offset = envelope.offset;
+      if (typeof offset === 'string') {
+        var colon = offset.lastIndexOf(':');
+        var node = offset.slice(0, colon);
+        var number = Number(offset.slice(colon + 1));
+        if (colon > 0 && isFinite(number)) {
+          if (offsets[node] !== undefined && number <= offsets[node]) return false;
+          offsets[node] = number;
+        }
+        return true;
+      }
+      var name = envelope.name;
+      if (name === WELCOME) {
+        var welcome = envelope.message || {};
+        session = typeof welcome.session === 'string' ? welcome.session : null;
+        clientId = typeof welcome.id === 'string' ? welcome.id : null;
+        return true;
+      }
+      if (name === RECOVERED) {
+        var answer = envelope.message || {};
+        resuming = false;
+        if (answer.recovered === true) {
+          if (typeof answer.id === 'string') clientId = answer.id;
+        } else {
+          // A fresh start follows, with a welcome: offsets of the old session mean nothing.
+          session = null;
+          offsets = {};
+        }
+        // The replay is complete: a reply that did not come in it will not come.
+        failPending(undefined, 'disconnected');
+        emit('recovered', { recovered: answer.recovered === true, reason: answer.reason || null });
+        return true;
+      }
+      if (name === 'ambiorix:error' && envelope.message && envelope.message.name === HELLO) {
+        // A server without recovery refuses the reserved name: protocol version 1 it is.
+        var wasResuming = resuming;
+        resuming = false;
+        session = null;
+        offsets = {};
+        failPending(undefined, 'disconnected');
+        if (wasResuming) emit('recovered', { recovered: false, reason: 'unsupported' });
+        return false;
+      }
+      // Before the answer to a recovering hello, frames without an offset went to the
+      // provisional connection and come again, numbered, in the replay.
+      return !(resuming && typeof name === 'string' && name.indexOf('ambiorix:') !== 0);
+    }
+
+    // Requests sent on a lost socket wait for the answer to the next hello.
+    function awaitRecovery(ws) {
+      pending.forEach(function (request) {
+        if (request.socket === ws) request.socket = undefined;
+      });
     }
 
     function deliver(envelope) {
@@ -363,6 +453,7 @@
 
     function failPending(ws, reason) {
       pending.forEach(function (request, id) {
+        // null: every request; a socket: those sent on it; undefined: those awaiting recovery.
         if (ws !== null && request.socket !== ws) return;
         pending.delete(id);
         env.clearTimeout(request.timer);
@@ -443,6 +534,12 @@
      */
     Ambiorix.configure = function (settings) {
       merge(options, settings || {});
+      if (!options.recovery) {
+        session = null;
+        offsets = {};
+        resuming = false;
+        failPending(undefined, 'disconnected');
+      }
       if (!options.reconnect && state === 'reconnecting' && timers.reconnect !== null) {
         clear('reconnect');
         state = 'closed';
@@ -476,6 +573,11 @@
       failPending(null, 'closed');
       if (ws) detach(ws, 1000, 'closed by the page');
       if (wasOpen) emit('close', { code: 1000, reason: 'closed by the page', wasClean: true, reconnect: false });
+    };
+
+    /** The client id the server gave (recovery on), the same after a recovery; or null. */
+    Ambiorix.id = function () {
+      return clientId;
     };
 
     /** 'idle', 'connecting', 'open', 'reconnecting' or 'closed'. */
@@ -624,6 +726,7 @@
     });
     if (data.reconnect === 'false') options.reconnect = false;
     if (data.heartbeat === 'false') options.heartbeat = false;
+    if (data.recovery === 'false') options.recovery = false;
     else if (data.heartbeat !== undefined && Number(data.heartbeat) > 0) options.heartbeat = { interval: Number(data.heartbeat) };
     return { options: options, manual: data.connect === 'manual' };
   }

@@ -3,12 +3,12 @@ package dev.ambiorix.spring.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.ambiorix.spring.RawWebSocketHandler;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.endpoint.AmbiorixWebSocketHandler;
 import dev.ambiorix.spring.endpoint.InboundLimits;
-import dev.ambiorix.spring.endpoint.TomcatMessageBuffers;
 import dev.ambiorix.spring.endpoint.UpgradeStrategies;
 import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.handler.BeanValidationPayloadValidator;
@@ -21,8 +21,12 @@ import dev.ambiorix.spring.handler.ReceiveMethodProcessor;
 import dev.ambiorix.spring.protocol.EnvelopeReader;
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
 import dev.ambiorix.spring.protocol.JsonLimits;
+import dev.ambiorix.spring.session.AmbiorixMonitor;
 import dev.ambiorix.spring.session.ClientConnections;
+import dev.ambiorix.spring.session.ConnectionLog;
+import dev.ambiorix.spring.recovery.Recovery;
 import dev.ambiorix.spring.session.ClientSupervisor;
+import dev.ambiorix.spring.session.ConnectionRecovery;
 import dev.ambiorix.spring.session.DefaultWebSocketClients;
 import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalClients;
@@ -48,9 +52,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
@@ -72,11 +74,6 @@ public final class AmbiorixAutoConfiguration {
 	/** Where the client script is served, as in Ambiorix's own documentation. */
 	static final String CLIENT_SCRIPT_PATTERN = "/static/ambiorix.*";
 
-	/**
-	 * Characters of text, or bytes of binary data, that Tomcat buffers per connection.
-	 */
-	static final int TOMCAT_MESSAGE_BUFFER_SIZE = 1024;
-
 	@Bean
 	@ConditionalOnMissingBean
 	EnvelopeReader ambiorixEnvelopeReader(AmbiorixProperties properties) {
@@ -91,10 +88,15 @@ public final class AmbiorixAutoConfiguration {
 		return new EnvelopeWriter(jsonMapper.getIfAvailable(JsonMapper::new));
 	}
 
+	/**
+	 * This node's clients, which tell the connection log and every
+	 * {@link AmbiorixMonitor} bean (metrics, observations) what happens to them.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	LocalClients ambiorixLocalClients() {
-		return new LocalClients();
+	LocalClients ambiorixLocalClients(ObjectProvider<AmbiorixMonitor> monitors) {
+		return new LocalClients(
+				AmbiorixMonitor.of(Stream.concat(Stream.of(new ConnectionLog()), monitors.orderedStream()).toList()));
 	}
 
 	@Bean
@@ -106,8 +108,9 @@ public final class AmbiorixAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(WebSocketClients.class)
 	DefaultWebSocketClients webSocketClients(LocalClients clients, FrameDelivery delivery, EnvelopeWriter writer,
-			ObjectProvider<MemberDirectory> directory) {
-		return new DefaultWebSocketClients(clients, delivery, writer,
+			ObjectProvider<MemberDirectory> directory, ObjectProvider<Recovery> recovery) {
+		Recovery recovering = recovery.getIfAvailable();
+		return new DefaultWebSocketClients(clients, (recovering != null) ? recovering.delivery() : delivery, writer,
 				directory.getIfAvailable(() -> MemberDirectory.local(clients)));
 	}
 
@@ -161,25 +164,12 @@ public final class AmbiorixAutoConfiguration {
 	@ConditionalOnMissingBean(value = AmbiorixWebSocketHandler.class, annotation = RawWebSocketHandler.class)
 	AmbiorixWebSocketHandler ambiorixWebSocketHandler(ClientConnections connections, LocalClients clients,
 			EnvelopeReader reader, EnvelopeDispatcher dispatcher, ApplicationEventPublisher events,
-			AmbiorixProperties properties) {
+			AmbiorixProperties properties, ObjectProvider<ConnectionRecovery> recovery) {
 		AmbiorixProperties.Websocket websocket = properties.getWebsocket();
 		InboundLimits limits = new InboundLimits(websocket.getMaxTextMessageSize().toBytes(),
 				websocket.getRateLimit().getMessagesPerSecond(), websocket.getRateLimit().getBurst());
-		return new AmbiorixWebSocketHandler(connections, clients, reader, dispatcher, events, limits);
-	}
-
-	/**
-	 * Small Tomcat message buffers, since our endpoint assembles partial messages. Not
-	 * when the application configures the container itself, nor when it registers
-	 * endpoints of its own through a {@link WebSocketConfigurer}, which may want whole
-	 * messages.
-	 */
-	@Bean
-	@ConditionalOnMissingBean(value = { ServletServerContainerFactoryBean.class, WebSocketConfigurer.class },
-			annotation = RawWebSocketHandler.class)
-	@ConditionalOnClass(name = "org.apache.tomcat.websocket.server.WsServerContainer")
-	TomcatMessageBuffers ambiorixTomcatMessageBuffers() {
-		return new TomcatMessageBuffers(TOMCAT_MESSAGE_BUFFER_SIZE);
+		return new AmbiorixWebSocketHandler(connections, clients, reader, dispatcher, events, limits,
+				recovery.getIfAvailable(() -> ConnectionRecovery.NONE));
 	}
 
 	/**

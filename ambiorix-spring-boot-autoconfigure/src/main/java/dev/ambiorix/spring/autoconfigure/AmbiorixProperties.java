@@ -25,6 +25,8 @@ public class AmbiorixProperties implements Validator {
 
 	private final Cluster cluster = new Cluster();
 
+	private final Recovery recovery = new Recovery();
+
 	/**
 	 * Check the rules that span properties, once all are bound.
 	 */
@@ -58,6 +60,10 @@ public class AmbiorixProperties implements Validator {
 
 	public Cluster getCluster() {
 		return this.cluster;
+	}
+
+	public Recovery getRecovery() {
+		return this.recovery;
 	}
 
 	/**
@@ -434,6 +440,73 @@ public class AmbiorixProperties implements Validator {
 			 */
 			REDIS
 
+		}
+
+	}
+
+	/**
+	 * Recovery of clients that reconnect (for clients that ask for it with an
+	 * ambiorix:hello).
+	 */
+	public static class Recovery {
+
+		/**
+		 * Whether clients may ask for recovery. When off, a hello is ignored and no
+		 * envelope carries an offset.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long a client that is away may come back and recover its id, groups,
+		 * presence and what it missed.
+		 */
+		private Duration window = Duration.ofMinutes(2);
+
+		/**
+		 * Most envelopes replayed to one returning client; a client that missed more
+		 * starts fresh (reason "history_exceeded").
+		 */
+		private int maxReplay = 10_000;
+
+		/**
+		 * Envelopes the in-memory history of a single node keeps (with the Redis cluster,
+		 * the relay stream is the history: ambiorix.cluster.stream-retention).
+		 */
+		private int historySize = 100_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			Assert.isTrue(!window.isNegative() && !window.isZero(), "ambiorix.recovery.window must be positive");
+			this.window = window;
+		}
+
+		public int getMaxReplay() {
+			return this.maxReplay;
+		}
+
+		public void setMaxReplay(int maxReplay) {
+			Assert.isTrue(maxReplay >= 0, "ambiorix.recovery.max-replay must not be negative");
+			this.maxReplay = maxReplay;
+		}
+
+		public int getHistorySize() {
+			return this.historySize;
+		}
+
+		public void setHistorySize(int historySize) {
+			Assert.isTrue(historySize > 0, "ambiorix.recovery.history-size must be positive");
+			this.historySize = historySize;
 		}
 
 	}

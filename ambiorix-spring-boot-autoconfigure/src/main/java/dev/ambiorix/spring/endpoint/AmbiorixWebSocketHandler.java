@@ -2,6 +2,7 @@ package dev.ambiorix.spring.endpoint;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.ambiorix.spring.event.ClientConnectedEvent;
 import dev.ambiorix.spring.event.ClientDisconnectedEvent;
@@ -14,6 +15,7 @@ import dev.ambiorix.spring.protocol.NotForUs;
 import dev.ambiorix.spring.protocol.ProtocolError;
 import dev.ambiorix.spring.session.ClientConnection;
 import dev.ambiorix.spring.session.ClientConnections;
+import dev.ambiorix.spring.session.ConnectionRecovery;
 import dev.ambiorix.spring.session.LocalClients;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -55,6 +57,8 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 
 	private final InboundLimits limits;
 
+	private final ConnectionRecovery recovery;
+
 	private final InboundCounters counters = new InboundCounters();
 
 	private final ConcurrentMap<String, Inbound> inbound = new ConcurrentHashMap<>();
@@ -70,6 +74,23 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 	 */
 	public AmbiorixWebSocketHandler(ClientConnections connections, LocalClients clients, EnvelopeReader reader,
 			EnvelopeDispatcher dispatcher, ApplicationEventPublisher events, InboundLimits limits) {
+		this(connections, clients, reader, dispatcher, events, limits, ConnectionRecovery.NONE);
+	}
+
+	/**
+	 * Create the endpoint handler with recovery of connections.
+	 * @param connections opens a client per session
+	 * @param clients this node's clients
+	 * @param reader reads frames
+	 * @param dispatcher routes envelopes
+	 * @param events publishes connect and disconnect events
+	 * @param limits the size and rate limits
+	 * @param recovery answers a first frame that is an {@code ambiorix:hello}
+	 */
+	public AmbiorixWebSocketHandler(ClientConnections connections, LocalClients clients, EnvelopeReader reader,
+			EnvelopeDispatcher dispatcher, ApplicationEventPublisher events, InboundLimits limits,
+			ConnectionRecovery recovery) {
+		this.recovery = recovery;
 		this.connections = connections;
 		this.clients = clients;
 		this.reader = reader;
@@ -86,12 +107,21 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 		return this.counters;
 	}
 
+	/**
+	 * Return how many sessions the endpoint keeps state for; zero once all have closed.
+	 * @return the count
+	 */
+	int sessionsTracked() {
+		return this.inbound.size();
+	}
+
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
 		JettyConnectionSettings.apply(session, this.limits.maxMessageBytes());
+		TomcatMessageBuffers.apply(session);
 		ClientConnection client = this.connections.open(session);
-		this.inbound.put(session.getId(),
-				new Inbound(client, new FrameAssembler(this.limits.maxMessageBytes()), this.limits.newRateLimiter()));
+		this.inbound.put(session.getId(), new Inbound(client, new FrameAssembler(this.limits.maxMessageBytes()),
+				this.limits.newRateLimiter(), new AtomicBoolean(true)));
 		publish(new ClientConnectedEvent(client));
 	}
 
@@ -129,6 +159,9 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 
 	private void onText(Inbound in, String text) {
 		this.counters.countFrame();
+		if (in.first.getAndSet(false) && this.recovery.firstFrame(in.client, text)) {
+			return;
+		}
 		// Before the parse, so that a flood costs no parsing.
 		if (!in.rateLimiter.tryAcquire()) {
 			sendError(in, this.reader.unparsedError(ErrorCode.RATE_LIMITED, rateLimitedDetail(), text));
@@ -144,6 +177,7 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 		}
 		else if (frame == NotForUs.INSTANCE) {
 			this.counters.countIgnored();
+			in.client.monitor().ignored();
 			logger.debug(
 					LogMessage.format("Ignoring a frame without \"isAmbiorix\": true from client %s", in.client.id()));
 		}
@@ -181,6 +215,10 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 		}
 		in.client.terminate(status);
 		this.clients.remove(in.client);
+		in.client.monitor().closed(in.client, status);
+		if (this.recovery.closed(in.client)) {
+			return;
+		}
 		publish(new ClientDisconnectedEvent(in.client, status));
 	}
 
@@ -205,7 +243,8 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 	/**
 	 * What the endpoint keeps per session.
 	 */
-	private record Inbound(ClientConnection client, FrameAssembler assembler, RateLimiter rateLimiter) {
+	private record Inbound(ClientConnection client, FrameAssembler assembler, RateLimiter rateLimiter,
+			AtomicBoolean first) {
 	}
 
 }

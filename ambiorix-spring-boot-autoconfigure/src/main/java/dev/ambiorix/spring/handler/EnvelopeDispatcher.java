@@ -93,7 +93,9 @@ public final class EnvelopeDispatcher {
 	private void invoke(ClientConnection client, Envelope envelope, ReceiveHandler handler) {
 		Object result;
 		try {
-			result = handler.invoke(new InvocationContext(client, this.clients, envelope));
+			result = client.monitor()
+				.observe(handler.name(), envelope, () -> ReactorReplies
+					.adapt(handler.invoke(new InvocationContext(client, this.clients, envelope))));
 		}
 		catch (InvalidMessageException ex) {
 			sendError(client, ProtocolError.about(ErrorCode.INVALID_MESSAGE, ex.getDetail(), envelope));
@@ -103,9 +105,6 @@ public final class EnvelopeDispatcher {
 			rethrowIfFatal(ex);
 			handlerFailed(client, envelope, handler, ex);
 			return;
-		}
-		if (ReactorReplies.PRESENT && ReactorReplies.isPublisher(result)) {
-			result = ReactorReplies.toStage(result);
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			stage.whenComplete((value, ex) -> {
@@ -130,11 +129,13 @@ public final class EnvelopeDispatcher {
 	 * @param error the error
 	 */
 	public void sendError(ClientConnection client, ProtocolError error) {
+		client.monitor().rejected(error.name(), error.code());
 		client.sendFrame(this.writer.writeError(error));
 	}
 
 	private void reply(ClientConnection client, Envelope envelope, ReceiveHandler handler, @Nullable Object value) {
 		if (value == null) {
+			client.monitor().handled(envelope.name());
 			return;
 		}
 		String frame;
@@ -146,6 +147,7 @@ public final class EnvelopeDispatcher {
 			return;
 		}
 		client.sendFrame(frame);
+		client.monitor().handled(envelope.name());
 	}
 
 	private void handlerFailed(ClientConnection client, Envelope envelope, ReceiveHandler handler, Throwable ex) {

@@ -1,5 +1,7 @@
 package dev.ambiorix.spring.handler;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -44,6 +46,14 @@ public final class HandlerRegistry {
 	 */
 	public Set<String> names() {
 		return Set.copyOf(this.byName.keySet());
+	}
+
+	/**
+	 * Return the registered handlers.
+	 * @return a snapshot of the handlers
+	 */
+	public Collection<ReceiveHandler> handlers() {
+		return List.copyOf(this.byName.values());
 	}
 
 }

@@ -40,6 +40,15 @@ final class ReactorReplies {
 	}
 
 	/**
+	 * Adapt a handler's result: a publisher becomes a stage, anything else is kept.
+	 * @param result what the handler returned
+	 * @return the stage, or the result itself
+	 */
+	static @Nullable Object adapt(@Nullable Object result) {
+		return (PRESENT && result != null && isPublisher(result)) ? toStage(result) : result;
+	}
+
+	/**
 	 * Adapt a handler's publisher: a {@code Mono} completes the stage with its value (or
 	 * {@code null} when empty, which sends nothing); any other publisher fails it.
 	 * @param result a {@link Publisher}

@@ -2,6 +2,7 @@ package dev.ambiorix.spring.handler;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -55,6 +56,22 @@ public final class ReceiveHandler {
 		catch (InvocationTargetException ex) {
 			throw ex.getTargetException();
 		}
+	}
+
+	/**
+	 * Return the type the envelope's message is converted to, e.g.
+	 * {@code java.util.List<com.example.Chat>}.
+	 * @return the type's name, or {@code null} when the method takes no message
+	 */
+	public @Nullable String payloadType() {
+		Class<?>[] types = this.method.getParameterTypes();
+		Type[] genericTypes = this.method.getGenericParameterTypes();
+		for (int i = 0; i < types.length; i++) {
+			if (ReceiveMethodProcessor.contextResolver(types[i]) == null) {
+				return genericTypes[i].getTypeName();
+			}
+		}
+		return null;
 	}
 
 	/**

@@ -168,7 +168,7 @@ public final class ReceiveMethodProcessor implements SmartInitializingSingleton,
 		return null;
 	}
 
-	private static @Nullable ArgumentResolver contextResolver(Class<?> type) {
+	static @Nullable ArgumentResolver contextResolver(Class<?> type) {
 		if (type == WebSocketClient.class) {
 			return InvocationContext::client;
 		}

@@ -30,6 +30,12 @@ import tools.jackson.databind.node.ValueNode;
  */
 public final class EnvelopeReader {
 
+	/**
+	 * Longest {@code traceparent} kept: version 00 has 55 characters, later versions may
+	 * append fields.
+	 */
+	static final int MAX_TRACEPARENT_LENGTH = 256;
+
 	/** How many characters at each end of a frame {@link #unparsedError} looks at. */
 	private static final int ENDS = 400;
 
@@ -141,6 +147,7 @@ public final class EnvelopeReader {
 				case "message" -> fields.message = readValue(parser);
 				case "isAmbiorix" -> fields.isAmbiorix = (token == JsonToken.VALUE_TRUE);
 				case "id" -> fields.id(parser, token, this.strictMapper);
+				case "traceparent" -> fields.traceparent(parser, token);
 				default -> {
 				}
 			}
@@ -216,6 +223,8 @@ public final class EnvelopeReader {
 
 		private boolean idInvalid;
 
+		private @Nullable String traceparent;
+
 		void name(JsonParser parser, JsonToken token) {
 			if (token == JsonToken.VALUE_STRING) {
 				this.name = parser.getString();
@@ -243,6 +252,20 @@ public final class EnvelopeReader {
 			}
 		}
 
+		/**
+		 * Keep a string of plausible length; anything else is ignored, as W3C Trace
+		 * Context asks of a traceparent that does not parse: the trace starts afresh.
+		 */
+		void traceparent(JsonParser parser, JsonToken token) {
+			this.traceparent = null;
+			if (token == JsonToken.VALUE_STRING) {
+				String value = parser.getString();
+				if (value.length() <= MAX_TRACEPARENT_LENGTH) {
+					this.traceparent = value;
+				}
+			}
+		}
+
 		InboundFrame classify() {
 			if (!this.isAmbiorix) {
 				return NotForUs.INSTANCE;
@@ -262,7 +285,7 @@ public final class EnvelopeReader {
 				return new ProtocolError(ErrorCode.INVALID_ENVELOPE, problem, echoed, this.id);
 			}
 			JsonNode message = this.message;
-			return new Envelope(name, (message != null) ? message : NullNode.getInstance(), this.id);
+			return new Envelope(name, (message != null) ? message : NullNode.getInstance(), this.id, this.traceparent);
 		}
 
 	}

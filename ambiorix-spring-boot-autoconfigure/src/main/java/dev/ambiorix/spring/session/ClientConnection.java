@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.session;
 
 import java.security.Principal;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -19,7 +20,7 @@ import org.springframework.web.socket.WebSocketSession;
  */
 public final class ClientConnection implements WebSocketClient {
 
-	private final String id;
+	private volatile String id;
 
 	private final WebSocketSession session;
 
@@ -35,6 +36,10 @@ public final class ClientConnection implements WebSocketClient {
 
 	private volatile long lastHeardNanos = System.nanoTime();
 
+	private final Instant connectedAt = Instant.now();
+
+	private volatile @Nullable Recoverable recoverable;
+
 	ClientConnection(String id, WebSocketSession session, Transport transport, EnvelopeWriter writer,
 			OutboundLimits limits, LocalClients clients, Executor closer) {
 		this.id = id;
@@ -44,7 +49,7 @@ public final class ClientConnection implements WebSocketClient {
 		this.clients = clients;
 		this.closer = closer;
 		this.outbound = new OutboundQueue(transport, limits.maxQueuedChars(), limits.sendTimeLimitNanos(),
-				this::terminated);
+				this::dropped);
 	}
 
 	@Override
@@ -66,7 +71,65 @@ public final class ClientConnection implements WebSocketClient {
 	 * @return whether it was queued
 	 */
 	public boolean sendFrame(String frame) {
-		return this.outbound.offer(frame);
+		Recoverable recoverable = this.recoverable;
+		boolean queued;
+		if (recoverable != null) {
+			recoverable.sendOwn(frame);
+			queued = this.outbound.isAccepting();
+		}
+		else {
+			queued = this.outbound.offer(frame);
+		}
+		this.clients.monitor().outbound(frame, queued);
+		return queued;
+	}
+
+	/**
+	 * Deliver a frame of a broadcast or a send by id: numbered to a client that asked for
+	 * recovery, as written to any other.
+	 * @param frame the frame text
+	 * @param stamp the numbered frame, or {@code null} when recovery is off
+	 */
+	public void deliver(String frame, @Nullable Stamp stamp) {
+		Recoverable recoverable = this.recoverable;
+		if (recoverable != null && stamp != null) {
+			recoverable.deliver(stamp);
+			return;
+		}
+		this.outbound.offer(frame);
+	}
+
+	/**
+	 * Queue a frame as it is, recording nothing: for the frames of the recovery itself.
+	 * @param frame the frame text
+	 */
+	public void queueFrame(String frame) {
+		this.outbound.offer(frame);
+	}
+
+	/**
+	 * Make this client recoverable, or not.
+	 * @param recoverable what numbers and records its frames, or {@code null}
+	 */
+	public void recoverable(@Nullable Recoverable recoverable) {
+		this.recoverable = recoverable;
+	}
+
+	/**
+	 * Return what numbers and records this client's frames.
+	 * @return it, or {@code null} when the client did not ask for recovery
+	 */
+	public @Nullable Recoverable recoverable() {
+		return this.recoverable;
+	}
+
+	/**
+	 * Take the id of the client this connection recovers. Called by
+	 * {@link LocalClients#rename}.
+	 * @param id the id
+	 */
+	void id(String id) {
+		this.id = id;
 	}
 
 	@Override
@@ -91,6 +154,11 @@ public final class ClientConnection implements WebSocketClient {
 		if (this.outbound.discard()) {
 			terminated(status);
 		}
+	}
+
+	private void dropped(CloseStatus status) {
+		this.clients.monitor().dropped(this, DropReason.of(status));
+		terminated(status);
 	}
 
 	private void terminated(CloseStatus status) {
@@ -155,6 +223,22 @@ public final class ClientConnection implements WebSocketClient {
 	 */
 	public void heard() {
 		this.lastHeardNanos = System.nanoTime();
+	}
+
+	/**
+	 * Return when the client connected.
+	 * @return the time of the connect
+	 */
+	public Instant connectedAt() {
+		return this.connectedAt;
+	}
+
+	/**
+	 * Return the monitor to tell what happens to this client.
+	 * @return the monitor
+	 */
+	public AmbiorixMonitor monitor() {
+		return this.clients.monitor();
 	}
 
 	long lastHeardNanos() {

@@ -1,6 +1,5 @@
 package dev.ambiorix.spring.session;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
@@ -25,8 +24,6 @@ import org.springframework.web.socket.WebSocketSession;
 final class JettyTransport implements Transport {
 
 	private static final Log logger = LogFactory.getLog(JettyTransport.class);
-
-	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
 	private final Session session;
 
@@ -69,7 +66,7 @@ final class JettyTransport implements Transport {
 	public void sendPing(SendCallback callback) {
 		Completion completion = new Completion(callback);
 		try {
-			this.session.sendPing(EMPTY.duplicate(), completion);
+			this.session.sendPing(Transports.emptyPayload(), completion);
 		}
 		catch (RuntimeException ex) {
 			completion.fail(ex);

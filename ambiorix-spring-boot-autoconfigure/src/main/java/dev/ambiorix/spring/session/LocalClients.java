@@ -3,7 +3,6 @@ package dev.ambiorix.spring.session;
 import java.security.Principal;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +32,23 @@ public final class LocalClients {
 
 	private volatile MembershipListener listener = MembershipListener.NONE;
 
+	private final AmbiorixMonitor monitor;
+
+	/**
+	 * Create an empty registry whose clients tell no one what happens to them.
+	 */
+	public LocalClients() {
+		this(AmbiorixMonitor.NONE);
+	}
+
+	/**
+	 * Create an empty registry.
+	 * @param monitor told what happens to its clients
+	 */
+	public LocalClients(AmbiorixMonitor monitor) {
+		this.monitor = monitor;
+	}
+
 	/**
 	 * Set who hears of joins, leaves and presence changes: the cluster.
 	 * @param listener the listener
@@ -51,6 +67,15 @@ public final class LocalClients {
 			addTo(this.users, user, client);
 		}
 		this.listener.connected(client);
+		this.monitor.connected(client);
+	}
+
+	/**
+	 * Return the monitor that the endpoint tells what happens to these clients.
+	 * @return the monitor
+	 */
+	public AmbiorixMonitor monitor() {
+		return this.monitor;
 	}
 
 	/**
@@ -79,7 +104,28 @@ public final class LocalClients {
 		if (membership.user != null) {
 			removeFrom(this.users, membership.user, client);
 		}
+		Recoverable recoverable = client.recoverable();
+		if (recoverable != null) {
+			recoverable.removed(member, left);
+		}
 		this.listener.disconnected(client, member, left);
+	}
+
+	/**
+	 * Give a client the id of the client it recovers: it leaves under its provisional id
+	 * and comes back under the other, in no group.
+	 * @param client the client
+	 * @param id the id it recovers
+	 * @return {@code false} when a client with that id is open here
+	 */
+	public synchronized boolean rename(ClientConnection client, String id) {
+		if (this.byId.containsKey(id)) {
+			return false;
+		}
+		remove(client);
+		client.id(id);
+		add(client);
+		return true;
 	}
 
 	/**
@@ -275,6 +321,19 @@ public final class LocalClients {
 			this.user = user;
 		}
 
+	}
+
+	/**
+	 * Return the most characters waiting in, or being sent from, any one client's
+	 * outbound queue.
+	 * @return the largest queue now, in characters
+	 */
+	public long largestQueue() {
+		long largest = 0;
+		for (ClientConnection client : this.byId.values()) {
+			largest = Math.max(largest, client.outbound().queuedChars());
+		}
+		return largest;
 	}
 
 }

@@ -62,27 +62,46 @@ public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 
 	@Override
 	public void toAll(String frame, @Nullable String exceptId) {
+		deliverToAll(frame, exceptId, null);
+	}
+
+	@Override
+	public void toAll(String frame, @Nullable String exceptId, @Nullable Stamp stamp) {
+		deliverToAll(frame, exceptId, stamp);
+	}
+
+	private void deliverToAll(String frame, @Nullable String exceptId, @Nullable Stamp stamp) {
 		if (this.parallelism > 1 && this.clients.count() >= PARALLEL_THRESHOLD) {
 			ClientConnection[] targets = this.clients.all().toArray(new ClientConnection[0]);
-			new Broadcast(targets, frame, exceptId).deliver();
+			new Broadcast(targets, frame, exceptId, stamp).deliver();
 			return;
 		}
 		for (ClientConnection client : this.clients.all()) {
-			offer(client, frame, exceptId);
+			offer(client, frame, exceptId, stamp);
 		}
 	}
 
 	@Override
 	public void toGroup(String group, String frame, @Nullable String exceptId) {
+		toGroup(group, frame, exceptId, null);
+	}
+
+	@Override
+	public void toGroup(String group, String frame, @Nullable String exceptId, @Nullable Stamp stamp) {
 		for (ClientConnection client : this.clients.groupMembers(group)) {
-			offer(client, frame, exceptId);
+			offer(client, frame, exceptId, stamp);
 		}
 	}
 
 	@Override
 	public void toUser(String user, String frame, @Nullable String exceptId) {
+		toUser(user, frame, exceptId, null);
+	}
+
+	@Override
+	public void toUser(String user, String frame, @Nullable String exceptId, @Nullable Stamp stamp) {
 		for (ClientConnection client : this.clients.userMembers(user)) {
-			offer(client, frame, exceptId);
+			offer(client, frame, exceptId, stamp);
 		}
 	}
 
@@ -97,9 +116,14 @@ public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 
 	@Override
 	public void toClient(String clientId, String frame) {
+		toClient(clientId, frame, null);
+	}
+
+	@Override
+	public void toClient(String clientId, String frame, @Nullable Stamp stamp) {
 		ClientConnection client = this.clients.get(clientId);
 		if (client != null) {
-			client.sendFrame(frame);
+			client.deliver(frame, stamp);
 		}
 	}
 
@@ -111,9 +135,9 @@ public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 		}
 	}
 
-	private static void offer(ClientConnection client, String frame, @Nullable String exceptId) {
+	private static void offer(ClientConnection client, String frame, @Nullable String exceptId, @Nullable Stamp stamp) {
 		if (exceptId == null || !exceptId.equals(client.id())) {
-			client.sendFrame(frame);
+			client.deliver(frame, stamp);
 		}
 	}
 
@@ -149,16 +173,19 @@ public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 
 		private final @Nullable String exceptId;
 
+		private final @Nullable Stamp stamp;
+
 		private final int chunks;
 
 		private final AtomicInteger nextChunk = new AtomicInteger();
 
 		private final CountDownLatch delivered;
 
-		Broadcast(ClientConnection[] targets, String frame, @Nullable String exceptId) {
+		Broadcast(ClientConnection[] targets, String frame, @Nullable String exceptId, @Nullable Stamp stamp) {
 			this.targets = targets;
 			this.frame = frame;
 			this.exceptId = exceptId;
+			this.stamp = stamp;
 			this.chunks = (targets.length + CHUNK_SIZE - 1) / CHUNK_SIZE;
 			this.delivered = new CountDownLatch(this.chunks);
 		}
@@ -198,7 +225,7 @@ public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 				try {
 					int end = Math.min(this.targets.length, (chunk + 1) * CHUNK_SIZE);
 					for (int i = chunk * CHUNK_SIZE; i < end; i++) {
-						offer(this.targets[i], this.frame, this.exceptId);
+						offer(this.targets[i], this.frame, this.exceptId, this.stamp);
 					}
 				}
 				finally {

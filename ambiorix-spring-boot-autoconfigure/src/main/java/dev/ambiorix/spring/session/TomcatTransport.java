@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -28,8 +29,8 @@ import org.springframework.web.socket.WebSocketSession;
  * non-blocking path Tomcat itself uses for every frame of an asynchronous send; where
  * that path cannot be reached, the blocking ping runs on the small close pool instead. A
  * close writes a close frame and may wait for room in the socket: it runs on the close
- * pool, and a termination first cuts Tomcat's wait for that frame to a millisecond, since
- * a stuck client would never take it.
+ * pool, and the termination of a client with a send stuck in flight first cuts Tomcat's
+ * wait for that frame to a millisecond, since the client would never take it.
  * <p>
  * Only referenced by {@link Transports} once the Jakarta WebSocket API is known to be
  * present.
@@ -48,11 +49,9 @@ final class TomcatTransport implements Transport {
 	 */
 	static final String ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
 
-	private static final Long TERMINATE_CLOSE_FRAME_WAIT_MILLIS = 1L;
+	private static final Long STUCK_CLOSE_FRAME_WAIT_MILLIS = 1L;
 
 	private static final Log logger = LogFactory.getLog(TomcatTransport.class);
-
-	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
 	private final WebSocketSession session;
 
@@ -62,6 +61,9 @@ final class TomcatTransport implements Transport {
 	private final @Nullable Object tomcatEndpoint;
 
 	private final Executor closer;
+
+	/** Sends started and not yet reported: a close frame would queue behind them. */
+	private final AtomicInteger sending = new AtomicInteger();
 
 	private TomcatTransport(WebSocketSession session, Session nativeSession, Executor closer) {
 		this.session = session;
@@ -89,7 +91,7 @@ final class TomcatTransport implements Transport {
 
 	@Override
 	public void sendText(String text, SendCallback callback) {
-		Completion completion = new Completion(callback);
+		Completion completion = track(callback);
 		try {
 			this.nativeSession.getAsyncRemote().sendText(text, completion);
 		}
@@ -105,14 +107,14 @@ final class TomcatTransport implements Transport {
 	 */
 	@Override
 	public void sendPing(SendCallback callback) {
-		Completion completion = new Completion(callback);
+		Completion completion = track(callback);
 		Object endpoint = this.tomcatEndpoint;
 		if (endpoint == null) {
 			blockingPingOnCloser(completion);
 			return;
 		}
 		try {
-			AsyncPing.start(endpoint, EMPTY.duplicate(), completion);
+			AsyncPing.start(endpoint, Transports.emptyPayload(), completion);
 		}
 		catch (InvocationTargetException ex) {
 			completion.completed((ex.getCause() != null) ? ex.getCause() : ex);
@@ -120,6 +122,14 @@ final class TomcatTransport implements Transport {
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			completion.completed(ex);
 		}
+	}
+
+	private Completion track(SendCallback callback) {
+		this.sending.incrementAndGet();
+		return new Completion((failure) -> {
+			this.sending.decrementAndGet();
+			callback.completed(failure);
+		});
 	}
 
 	/**
@@ -134,7 +144,7 @@ final class TomcatTransport implements Transport {
 			this.closer.execute(() -> {
 				@Nullable Throwable failure = null;
 				try {
-					this.nativeSession.getAsyncRemote().sendPing(EMPTY.duplicate());
+					this.nativeSession.getAsyncRemote().sendPing(Transports.emptyPayload());
 				}
 				catch (IOException | RuntimeException ex) {
 					failure = ex;
@@ -157,15 +167,19 @@ final class TomcatTransport implements Transport {
 	}
 
 	/**
-	 * Close a client that is stuck or gone without waiting for its close frame: Tomcat
-	 * gives the frame a millisecond, then drops the connection, and the endpoint still
-	 * hears the status.
+	 * Close at once on the close pool. Behind a send still in flight, which is what a
+	 * client that has stopped reading has, the close frame could never go out: Tomcat
+	 * then gives it a millisecond instead of its 50 ms before it drops the connection,
+	 * and the endpoint still hears the status. A client with nothing in flight (a message
+	 * too big, shutdown) gets its close frame as usual.
 	 */
 	@Override
 	public void terminate(CloseStatus status, Executor executor) {
-		Map<String, Object> properties = this.nativeSession.getUserProperties();
-		properties.put(ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT, TERMINATE_CLOSE_FRAME_WAIT_MILLIS);
-		properties.put(BLOCKING_SEND_TIMEOUT, TERMINATE_CLOSE_FRAME_WAIT_MILLIS);
+		if (this.sending.get() > 0) {
+			Map<String, Object> properties = this.nativeSession.getUserProperties();
+			properties.put(ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT, STUCK_CLOSE_FRAME_WAIT_MILLIS);
+			properties.put(BLOCKING_SEND_TIMEOUT, STUCK_CLOSE_FRAME_WAIT_MILLIS);
+		}
 		closeOn(executor, status);
 	}
 

@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 
 import jakarta.websocket.Session;
@@ -29,7 +30,14 @@ final class Transports {
 	private static final boolean JETTY_PRESENT = ClassUtils.isPresent("org.eclipse.jetty.websocket.api.Session",
 			Transports.class.getClassLoader());
 
+	/** The payload of our pings, shared: each send takes a duplicate of it. */
+	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
 	private Transports() {
+	}
+
+	static ByteBuffer emptyPayload() {
+		return EMPTY.duplicate();
 	}
 
 	/**

@@ -8,7 +8,6 @@ import dev.ambiorix.spring.Receive;
 import dev.ambiorix.spring.RawWebSocketHandler;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.endpoint.AmbiorixWebSocketHandler;
-import dev.ambiorix.spring.endpoint.TomcatMessageBuffers;
 import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.handler.BeanValidationPayloadValidator;
 import dev.ambiorix.spring.handler.EnvelopeDispatcher;
@@ -41,7 +40,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.server.HandshakeInterceptor;
@@ -217,23 +215,6 @@ class AmbiorixAutoConfigurationTest {
 		};
 		this.runner.withBean("ambiorixClientScriptConfigurer", WebMvcConfigurer.class, () -> mine)
 			.run((context) -> assertThat(context.getBean("ambiorixClientScriptConfigurer")).isSameAs(mine));
-	}
-
-	@Test
-	void smallTomcatMessageBuffersComeWithTheEndpoint() {
-		this.runner.run((context) -> assertThat(context).hasSingleBean(TomcatMessageBuffers.class));
-	}
-
-	@Test
-	void applicationWebSocketEndpointsKeepTomcatsMessageBuffers() {
-		this.runner.withBean(WebSocketConfigurer.class, () -> (registry) -> {
-		}).run((context) -> assertThat(context).doesNotHaveBean(TomcatMessageBuffers.class));
-	}
-
-	@Test
-	void rawHandlerKeepsTomcatsMessageBuffers() {
-		this.runner.withUserConfiguration(RawHandlerConfiguration.class)
-			.run((context) -> assertThat(context).doesNotHaveBean(TomcatMessageBuffers.class));
 	}
 
 	@Test

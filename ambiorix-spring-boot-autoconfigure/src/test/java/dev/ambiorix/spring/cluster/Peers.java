@@ -1,7 +1,5 @@
 package dev.ambiorix.spring.cluster;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,16 +47,6 @@ final class Peers {
 		JsonNode frame = client.next();
 		assertThat(frame.has("id")).as("no frame before the answer, got " + frame).isTrue();
 		assertThat(frame.get("id").asInt()).isEqualTo(id);
-	}
-
-	static List<String> messages(TestClient client, int count) {
-		return java.util.stream.IntStream.range(0, count)
-			.mapToObj((i) -> client.next().get("message").asString())
-			.toList();
-	}
-
-	static Duration tenSeconds() {
-		return Duration.ofSeconds(10);
 	}
 
 }

@@ -80,8 +80,7 @@ class RedisClusterTest {
 	}
 
 	/**
-	 * Collect a client's messages until an "end" message from each of the given markers
-	 * arrived.
+	 * Collect a client's messages until the given number of "end" messages arrived.
 	 */
 	static List<String> messagesUntilEnds(TestClient client, int ends) {
 		List<String> messages = new ArrayList<>();
@@ -120,19 +119,21 @@ class RedisClusterTest {
 		send(a2, "toClient", b1Id, "a2 to b1");
 		send(b2, "toClient", a1Id, "b2 to a1");
 		send(b1, "toClient", c1Id, "b1 to c1");
-		// One end marker from each node, after everything it sent.
-		a1.send("toAll", "end a");
-		b1.send("toAll", "end b");
-		c1.send("toAll", "end c");
+		// An end marker from each sending connection, after everything it sent: each
+		// connection's messages are handled in order, while two connections of one node
+		// are handled side by side.
+		for (TestClient sender : List.of(a1, a2, b1, b2, c1)) {
+			sender.send("toAll", "end");
+		}
 
-		assertThat(messagesUntilEnds(a1, 3)).containsExactlyInAnyOrder("all from a", "room from b", "b2 to a1");
-		assertThat(messagesUntilEnds(a2, 3)).containsExactlyInAnyOrder("all from a", "to alice");
-		assertThat(messagesUntilEnds(b1, 3)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
+		assertThat(messagesUntilEnds(a1, 5)).containsExactlyInAnyOrder("all from a", "room from b", "b2 to a1");
+		assertThat(messagesUntilEnds(a2, 5)).containsExactlyInAnyOrder("all from a", "to alice");
+		assertThat(messagesUntilEnds(b1, 5)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
 				"a2 to b1");
-		assertThat(messagesUntilEnds(b2, 3)).containsExactlyInAnyOrder("all from a", "to alice");
-		assertThat(messagesUntilEnds(c1, 3)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
+		assertThat(messagesUntilEnds(b2, 5)).containsExactlyInAnyOrder("all from a", "to alice");
+		assertThat(messagesUntilEnds(c1, 5)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
 				"b1 to c1");
-		assertThat(messagesUntilEnds(c2, 3)).containsExactlyInAnyOrder("all from a", "to alice");
+		assertThat(messagesUntilEnds(c2, 5)).containsExactlyInAnyOrder("all from a", "to alice");
 		for (TestClient client : List.of(a1, a2, b1, b2, c1, c2)) {
 			assertThat(client.drain(Duration.ofMillis(300))).as("nothing after the end markers").isEmpty();
 		}

@@ -115,6 +115,21 @@ class RedisOutageTest {
 	}
 
 	@Test
+	void whileRedisAnswersABurstLargerThanTheBufferWaitsForRoomInsteadOfFailing() {
+		ConfigurableApplicationContext nodeA = this.nodes.start("ambiorix.cluster.relay-buffer-size=50");
+		ConfigurableApplicationContext nodeB = this.nodes.start();
+		TestClient onB = client(nodeB);
+		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).count() == 1);
+		for (int i = 0; i < 5000; i++) {
+			clients(nodeA).broadcast("n", i);
+		}
+		for (int i = 0; i < 5000; i++) {
+			assertThat(onB.next().get("message").asInt()).isEqualTo(i);
+		}
+		assertThat(nodeA.getBean(RedisRelay.class).failed()).isZero();
+	}
+
+	@Test
 	void aNodeThatGoesAwayLeavesNoGhostsAndTheOtherPublishesLeaveEvents() {
 		ConfigurableApplicationContext nodeA = this.nodes.start();
 		ConfigurableApplicationContext nodeB = this.nodes.start();

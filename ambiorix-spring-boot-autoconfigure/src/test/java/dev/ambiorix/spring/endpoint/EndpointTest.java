@@ -8,6 +8,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.event.ClientConnectedEvent;
@@ -152,7 +153,7 @@ class EndpointTest {
 			this.clients.find(id).orElseThrow().send("bye", "see you");
 			this.clients.find(id).orElseThrow().close();
 			assertThat(client.next().get("name").stringValue()).isEqualTo("bye");
-			assertThat(client.closeCode().get()).isEqualTo(1000);
+			assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1000);
 		}
 	}
 

@@ -3,7 +3,10 @@ package dev.ambiorix.spring.handler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import dev.ambiorix.spring.Receive;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,11 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Payload types, resolved parameters and replies, over a real connection.
  */
-@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = { TestApplication.class, HandlerInvocationTest.Gate.class },
+		webEnvironment = WebEnvironment.RANDOM_PORT)
 class HandlerInvocationTest {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	Gate gate;
 
 	TestClient client;
 
@@ -150,13 +158,50 @@ class HandlerInvocationTest {
 	@Test
 	void blockingHandlerDoesNotDelayOtherConnections() {
 		try (TestClient other = TestClient.connect(this.port)) {
-			this.client.send("sleep", 2000);
-			long start = System.nanoTime();
+			this.client.send("block", null);
+			this.gate.awaitBlocked();
+			// Answered while the other connection's handler is still blocked.
 			other.send("shout", "quick");
 			assertThat(other.next().get("message").stringValue()).isEqualTo("QUICK");
-			assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1500);
-			assertThat(this.client.next().get("message").stringValue()).isEqualTo("slept 2000");
+			assertThat(this.gate.isBlocked()).isTrue();
+			this.gate.open();
+			assertThat(this.client.next().get("message").stringValue()).isEqualTo("unblocked");
 		}
+	}
+
+	/**
+	 * A handler that blocks until the test opens the gate.
+	 */
+	static class Gate {
+
+		private final CountDownLatch blocked = new CountDownLatch(1);
+
+		private final CountDownLatch open = new CountDownLatch(1);
+
+		@Receive("block")
+		String block() throws InterruptedException {
+			this.blocked.countDown();
+			return this.open.await(10, TimeUnit.SECONDS) ? "unblocked" : "timed out";
+		}
+
+		void awaitBlocked() {
+			try {
+				assertThat(this.blocked.await(10, TimeUnit.SECONDS)).as("handler blocked").isTrue();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		boolean isBlocked() {
+			return this.open.getCount() > 0;
+		}
+
+		void open() {
+			this.open.countDown();
+		}
+
 	}
 
 }

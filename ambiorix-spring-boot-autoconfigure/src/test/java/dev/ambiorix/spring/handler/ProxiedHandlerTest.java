@@ -17,12 +17,15 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Handlers are invoked through the bean's proxy, so advice such as {@code @Transactional}
- * or {@code @PreAuthorize} applies.
+ * (here a real transaction on an embedded H2 database) or {@code @PreAuthorize} applies.
  */
 @SpringBootTest(classes = ProxiedHandlerTest.ProxiedApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 class ProxiedHandlerTest {
@@ -32,6 +35,12 @@ class ProxiedHandlerTest {
 
 	@Autowired
 	List<String> advised;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	Ledger ledger;
 
 	@Test
 	void handlerRunsThroughTheProxy() {
@@ -50,6 +59,28 @@ class ProxiedHandlerTest {
 		}
 	}
 
+	@Test
+	void transactionalHandlerCommitsWhenItReturns() {
+		try (TestClient client = TestClient.connect(this.port)) {
+			client.request("deposit", 10, 1);
+			assertThat(client.next().get("message").booleanValue()).as("ran in a transaction").isTrue();
+			assertThat(this.jdbc.queryForObject("select count(*) from deposit where amount = 10", Integer.class))
+				.isOne();
+		}
+	}
+
+	@Test
+	void transactionalHandlerThatThrowsIsRolledBackAndTheClientGetsAHandlerError() {
+		try (TestClient client = TestClient.connect(this.port)) {
+			client.request("deposit", -5, 2);
+			assertThat(client.nextError("handler_error").get("name").stringValue()).isEqualTo("deposit");
+			// The row was inserted before the handler threw; the rollback removed it.
+			assertThat(this.jdbc.queryForObject("select count(*) from deposit where amount = -5", Integer.class))
+				.isZero();
+			assertThat(this.ledger.inserted()).as("the insert did happen").contains(-5);
+		}
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class ProxiedApplication {
@@ -62,6 +93,12 @@ class ProxiedHandlerTest {
 		@Bean
 		Greeter greeter() {
 			return new Greeter();
+		}
+
+		@Bean
+		Ledger ledger(JdbcTemplate jdbc) {
+			jdbc.execute("create table deposit (amount int not null)");
+			return new Ledger(jdbc);
 		}
 
 		@Bean
@@ -95,6 +132,41 @@ class ProxiedHandlerTest {
 		@Receive("greet")
 		public String greet(String name) {
 			return "hello " + name;
+		}
+
+	}
+
+	/**
+	 * Inserts a deposit, then refuses a negative one: only the transaction's rollback can
+	 * remove the row.
+	 */
+	static class Ledger {
+
+		private final JdbcTemplate jdbc;
+
+		private final List<Integer> inserted = new CopyOnWriteArrayList<>();
+
+		Ledger(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@Receive("deposit")
+		@Transactional
+		public boolean deposit(int amount) {
+			this.jdbc.update("insert into deposit (amount) values (?)", amount);
+			this.inserted.add(amount);
+			if (amount < 0) {
+				throw new IllegalArgumentException("negative deposit");
+			}
+			return TransactionSynchronizationManager.isActualTransactionActive();
+		}
+
+		/**
+		 * Return the amounts inserted, through the proxy.
+		 * @return the amounts
+		 */
+		public List<Integer> inserted() {
+			return this.inserted;
 		}
 
 	}

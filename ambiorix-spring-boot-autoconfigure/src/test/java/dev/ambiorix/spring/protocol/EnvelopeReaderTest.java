@@ -36,6 +36,30 @@ class EnvelopeReaderTest {
 	}
 
 	@Test
+	void traceparentIsKeptWhenItIsAStringOfPlausibleLength() {
+		String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+		Envelope envelope = (Envelope) this.reader
+			.read("{\"name\":\"chat\",\"isAmbiorix\":true,\"traceparent\":\"" + traceparent + "\"}");
+		assertThat(envelope.traceparent()).isEqualTo(traceparent);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "42", "null", "{\"a\":1}", "[]" })
+	void traceparentThatIsNotAStringIsIgnored(String value) {
+		Envelope envelope = (Envelope) this.reader
+			.read("{\"name\":\"chat\",\"isAmbiorix\":true,\"traceparent\":" + value + "}");
+		assertThat(envelope.traceparent()).isNull();
+	}
+
+	@Test
+	void overlongTraceparentIsIgnored() {
+		Envelope envelope = (Envelope) this.reader
+			.read("{\"name\":\"chat\",\"isAmbiorix\":true,\"traceparent\":\"" + "0".repeat(300) + "\"}");
+		assertThat(envelope.traceparent()).isNull();
+		assertThat(((Envelope) this.reader.read("{\"name\":\"chat\",\"isAmbiorix\":true}")).traceparent()).isNull();
+	}
+
+	@Test
 	void nullIdMeansNoId() {
 		Envelope envelope = (Envelope) this.reader.read("{\"name\":\"chat\",\"isAmbiorix\":true,\"id\":null}");
 		assertThat(envelope.id()).isNull();

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.endpoint.AmbiorixWebSocketHandler;
+import dev.ambiorix.spring.endpoint.EndpointState;
+import dev.ambiorix.spring.session.LocalClients;
 import dev.ambiorix.spring.support.RawWebSocket;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestApplication.ConnectionEvents;
@@ -23,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A thousand clients connect and leave, twenty times over: the registry empties after
+ * A thousand clients connect and leave, twenty times over: every per-connection map of
+ * the library (the registry of clients, the endpoint's state per session) empties after
  * every round, and threads and heap come back to where they were.
  */
 // The container's worker pool grows up to its maximum under bursts and idles out only
@@ -45,6 +49,12 @@ class ChurnTest {
 
 	@Autowired
 	ConnectionEvents events;
+
+	@Autowired
+	AmbiorixWebSocketHandler handler;
+
+	@Autowired
+	LocalClients localClients;
 
 	private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
@@ -96,6 +106,10 @@ class ChurnTest {
 			await("registry empty after round " + round).atMost(Duration.ofSeconds(30))
 				.until(() -> this.clients.count() == 0);
 			await().atMost(Duration.ofSeconds(30)).until(() -> this.events.disconnected.size() == CLIENTS);
+			// Exactly empty: a bound on threads or heap cannot see a small leak.
+			assertThat(this.localClients.count()).as("clients registered after round %d", round).isZero();
+			assertThat(EndpointState.sessionsTracked(this.handler)).as("sessions tracked after round %d", round)
+				.isZero();
 		}
 		finally {
 			for (RawWebSocket client : connected) {

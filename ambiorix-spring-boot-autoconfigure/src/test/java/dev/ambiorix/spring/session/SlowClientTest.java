@@ -20,11 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A client that never reads cannot slow anyone else down, and is dropped itself.
+ * A client that never reads cannot slow anyone else down: its send buffer overflows and
+ * it is closed with 1008, while a client that reads gets every broadcast.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "ambiorix.websocket.send-time-limit=2s")
+		properties = { "ambiorix.websocket.send-buffer-size=256KB", "ambiorix.websocket.send-time-limit=60s" })
 class SlowClientTest {
+
+	/** The buffer, plus the most the kernel's socket buffers can take (4 MB), twice. */
+	private static final int FRAMES = 1100;
+
+	private static final int BATCH = 16;
 
 	@LocalServerPort
 	int port;
@@ -36,26 +42,30 @@ class SlowClientTest {
 	ConnectionEvents events;
 
 	@Test
-	void clientThatNeverReadsDoesNotDelayBroadcastsAndIsClosedWith1008() throws Exception {
+	void clientThatNeverReadsOverflowsItsBufferAndIsClosedWith1008WhileOthersGetEverything() throws Exception {
 		try (RawWebSocket stuck = RawWebSocket.connect(this.port, 4096)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 1);
 			String stuckId = this.clients.all().iterator().next().id();
 			try (TestClient healthy = TestClient.connect(this.port)) {
 				await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 2);
 				String chunk = "x".repeat(8 * 1024);
-				for (int i = 0; i < 400; i++) {
-					this.clients.broadcast("bulk", i + ":" + chunk);
-				}
 				JsonMapper json = JsonMapper.builder().build();
-				for (int i = 0; i < 400; i++) {
-					assertThat(json.readTree(healthy.nextText()).get("message").stringValue()).startsWith(i + ":");
+				// In batches the healthy client reads before the next, so that only the
+				// stuck client's buffer can fill.
+				for (int sent = 0; sent < FRAMES; sent += BATCH) {
+					for (int i = sent; i < sent + BATCH; i++) {
+						this.clients.broadcast("bulk", i + ":" + chunk);
+					}
+					for (int i = sent; i < sent + BATCH; i++) {
+						assertThat(json.readTree(healthy.nextText()).get("message").stringValue()).startsWith(i + ":");
+					}
 				}
-				await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.find(stuckId).isEmpty());
-				assertThat(healthy.isOpen()).isTrue();
-				assertThat(this.clients.count()).isEqualTo(1);
 				ClientDisconnectedEvent gone = this.events.awaitDisconnected(stuckId);
 				assertThat(gone.status().getCode()).isEqualTo(1008);
-				assertThat(gone.status().getReason()).contains("not reading");
+				assertThat(gone.status().getReason()).isEqualTo("send buffer overflow: client is not reading");
+				assertThat(this.clients.find(stuckId)).isEmpty();
+				assertThat(healthy.isOpen()).isTrue();
+				assertThat(this.clients.count()).isEqualTo(1);
 			}
 		}
 	}

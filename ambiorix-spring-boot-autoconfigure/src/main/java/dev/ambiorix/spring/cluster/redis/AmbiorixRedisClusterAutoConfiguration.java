@@ -2,6 +2,7 @@ package dev.ambiorix.spring.cluster.redis;
 
 import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
 import dev.ambiorix.spring.autoconfigure.AmbiorixProperties;
+import dev.ambiorix.spring.recovery.RecoveryStore;
 import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalClients;
 import dev.ambiorix.spring.session.LocalFrameDelivery;
@@ -9,6 +10,7 @@ import dev.ambiorix.spring.session.MemberDirectory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -50,6 +52,14 @@ public final class AmbiorixRedisClusterAutoConfiguration {
 		AmbiorixProperties.Cluster cluster = properties.getCluster();
 		return new RedisRelay(new LocalFrameDelivery(clients), connectionFactory, keys, cluster.getStreamRetention(),
 				cluster.getRelayBufferSize(), status);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(RecoveryStore.class)
+	@ConditionalOnBooleanProperty(name = "ambiorix.recovery.enabled", matchIfMissing = true)
+	@ConditionalOnBean(RedisRelay.class)
+	RedisRecoveryStore ambiorixRecoveryStore(RedisRelay relay, AmbiorixProperties properties) {
+		return new RedisRecoveryStore(relay, properties.getCluster().getHeartbeatInterval());
 	}
 
 	@Bean

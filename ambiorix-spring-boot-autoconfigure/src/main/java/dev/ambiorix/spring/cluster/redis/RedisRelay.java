@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalFrameDelivery;
+import dev.ambiorix.spring.session.Stamp;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -46,8 +47,9 @@ import org.springframework.data.redis.connection.Limit;
  * (Pipelined single appends would not do: after a dropped connection, later appends of a
  * batch can land while earlier ones failed, and the retry would come too late.)
  * <p>
- * While Redis is unreachable, envelopes for other nodes wait in a bounded buffer; when it
- * is full, further ones are dropped and counted as failed.
+ * Envelopes for other nodes wait in a bounded buffer. While Redis answers, a sender that
+ * finds it full waits up to a second for room; while Redis is unreachable, further
+ * envelopes are dropped at once and counted as failed.
  */
 public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 
@@ -61,16 +63,23 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	 * drop it by sequence number without ever skipping an envelope.
 	 */
 	private static final byte[] APPEND_BATCH = RedisKeys.bytes("""
-			for i = 3, #ARGV, 5 do
-			  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
-			    'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'f', ARGV[i + 4])
+			for i = 3, #ARGV, 6 do
+			  if ARGV[i + 5] == '' then
+			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
+			      'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'f', ARGV[i + 4])
+			  else
+			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
+			      'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'f', ARGV[i + 4], 'r', ARGV[i + 5])
+			  end
 			end
-			return (#ARGV - 2) / 5
+			return (#ARGV - 2) / 6
 			""");
 
 	private static final Duration BLOCK = Duration.ofSeconds(1);
 
 	private static final Duration RETRY_DELAY = Duration.ofMillis(250);
+
+	private static final Duration BACKPRESSURE_WAIT = Duration.ofSeconds(1);
 
 	private final LocalFrameDelivery local;
 
@@ -89,6 +98,9 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	private final AtomicLong failed = new AtomicLong();
 
 	private final AtomicLong inFlight = new AtomicLong();
+
+	/** The highest recovery number written to the stream. */
+	private final AtomicLong writtenStamp = new AtomicLong();
 
 	/** The last sequence number delivered from each other node. */
 	private final Map<String, Long> delivered = new ConcurrentHashMap<>();
@@ -138,6 +150,62 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		relay(Kind.USER, user, exceptId, frame);
 	}
 
+	@Override
+	public void toAll(String frame, @Nullable String exceptId, Stamp stamp) {
+		this.local.toAll(frame, exceptId, stamp);
+		relay(Kind.ALL, "", exceptId, frame, stamp.sequence());
+	}
+
+	/**
+	 * Deliver a numbered frame to one client: at once when it is here, and through the
+	 * stream in any case, where a node that recovers the client finds it.
+	 */
+	@Override
+	public void toClient(String clientId, String frame, Stamp stamp) {
+		this.local.toClient(clientId, frame, stamp);
+		relay(Kind.CLIENT, clientId, null, frame, stamp.sequence());
+	}
+
+	@Override
+	public void toGroup(String group, String frame, @Nullable String exceptId, Stamp stamp) {
+		this.local.toGroup(group, frame, exceptId, stamp);
+		relay(Kind.GROUP, group, exceptId, frame, stamp.sequence());
+	}
+
+	@Override
+	public void toUser(String user, String frame, @Nullable String exceptId, Stamp stamp) {
+		this.local.toUser(user, frame, exceptId, stamp);
+		relay(Kind.USER, user, exceptId, frame, stamp.sequence());
+	}
+
+	/**
+	 * Return the stream entry this node has read up to.
+	 * @return the entry id, or {@code null} before the first read
+	 */
+	public @Nullable String cursor() {
+		return this.cursor;
+	}
+
+	/**
+	 * Return the highest recovery number this node has written to the stream.
+	 * @return the number, 0 when none
+	 */
+	public long writtenStamp() {
+		return this.writtenStamp.get();
+	}
+
+	RedisConnectionFactory connectionFactory() {
+		return this.connectionFactory;
+	}
+
+	RedisKeys keys() {
+		return this.keys;
+	}
+
+	long retention() {
+		return this.retention;
+	}
+
 	/**
 	 * Return how many envelopes for other nodes wait to be written to Redis.
 	 * @return the number waiting
@@ -172,16 +240,34 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	}
 
 	private void relay(Kind kind, String target, @Nullable String exceptId, String frame) {
+		relay(kind, target, exceptId, frame, 0);
+	}
+
+	private void relay(Kind kind, String target, @Nullable String exceptId, String frame, long stamp) {
 		// The sequence number is taken under the queue's order: one lock keeps both in
 		// step.
 		synchronized (this.outgoing) {
-			Outgoing envelope = new Outgoing(this.sequence.get() + 1, kind, target, exceptId, frame);
-			if (this.outgoing.offer(envelope)) {
+			Outgoing envelope = new Outgoing(this.sequence.get() + 1, kind, target, exceptId, frame, stamp);
+			if (this.outgoing.offer(envelope) || (this.status.isUp() && offerWaiting(envelope))) {
 				this.sequence.incrementAndGet();
 			}
 			else {
 				this.failed.incrementAndGet();
 			}
+		}
+	}
+
+	/**
+	 * While Redis answers, a full buffer means a burst faster than Redis takes it: the
+	 * sender waits a moment for room rather than losing the envelope for other nodes.
+	 */
+	private boolean offerWaiting(Outgoing envelope) {
+		try {
+			return this.outgoing.offer(envelope, BACKPRESSURE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 
@@ -251,7 +337,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	}
 
 	private void write(List<Outgoing> batch) {
-		byte[][] keysAndArgs = new byte[3 + batch.size() * 5][];
+		byte[][] keysAndArgs = new byte[3 + batch.size() * 6][];
 		keysAndArgs[0] = this.keys.relay();
 		keysAndArgs[1] = RedisKeys.bytes(Long.toString(this.retention));
 		keysAndArgs[2] = RedisKeys.bytes(this.keys.nodeId());
@@ -262,9 +348,14 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 			keysAndArgs[i++] = RedisKeys.bytes(envelope.target());
 			keysAndArgs[i++] = RedisKeys.bytes((envelope.exceptId() != null) ? envelope.exceptId() : "");
 			keysAndArgs[i++] = RedisKeys.bytes(envelope.frame());
+			// The recovery's number of the entry on its node, empty when recovery is off.
+			keysAndArgs[i++] = RedisKeys.bytes((envelope.stamp() > 0) ? Long.toString(envelope.stamp()) : "");
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			connection.scriptingCommands().eval(APPEND_BATCH, ReturnType.INTEGER, 1, keysAndArgs);
+			for (Outgoing envelope : batch) {
+				this.writtenStamp.accumulateAndGet(envelope.stamp(), Math::max);
+			}
 		}
 	}
 
@@ -330,11 +421,14 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		String target = (targetBytes != null) ? RedisKeys.string(targetBytes) : "";
 		String exceptId = (exceptBytes != null && exceptBytes.length > 0) ? RedisKeys.string(exceptBytes) : null;
 		String frame = RedisKeys.string(frameBytes);
+		byte[] stampBytes = fields.get("r");
+		Stamp stamp = (stampBytes != null) ? Stamp.of(frame, origin, Long.parseLong(RedisKeys.string(stampBytes)))
+				: null;
 		switch (Kind.of(kindBytes)) {
-			case ALL -> this.local.toAll(frame, exceptId);
-			case GROUP -> this.local.toGroup(target, frame, exceptId);
-			case USER -> this.local.toUser(target, frame, exceptId);
-			case CLIENT -> this.local.toClient(target, frame);
+			case ALL -> this.local.toAll(frame, exceptId, stamp);
+			case GROUP -> this.local.toGroup(target, frame, exceptId, stamp);
+			case USER -> this.local.toUser(target, frame, exceptId, stamp);
+			case CLIENT -> this.local.toClient(target, frame, stamp);
 		}
 	}
 
@@ -356,10 +450,11 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		}
 	}
 
-	private record Outgoing(long sequence, Kind kind, String target, @Nullable String exceptId, String frame) {
+	private record Outgoing(long sequence, Kind kind, String target, @Nullable String exceptId, String frame,
+			long stamp) {
 	}
 
-	private enum Kind {
+	enum Kind {
 
 		ALL("a"), GROUP("g"), USER("u"), CLIENT("c");
 

@@ -1,0 +1,194 @@
+package dev.ambiorix.spring.cluster.redis;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import dev.ambiorix.spring.recovery.HistoryEntry;
+import dev.ambiorix.spring.recovery.Position;
+import dev.ambiorix.spring.recovery.RecoveryStore;
+import dev.ambiorix.spring.recovery.SessionRecord;
+import dev.ambiorix.spring.session.Stamp;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.core.types.Expiration;
+
+/**
+ * Sessions and history in Redis, where a surviving node reads them: the history is the
+ * relay stream itself (every numbered envelope is written to it, sends to a client of the
+ * same node included), and each session is a key {@code {prefix}:recovery:<token>} that
+ * expires after the window.
+ */
+final class RedisRecoveryStore implements RecoveryStore {
+
+	private static final int PAGE = 512;
+
+	private static final Duration AWAIT = Duration.ofSeconds(2);
+
+	private final RedisRelay relay;
+
+	private final Duration refreshInterval;
+
+	RedisRecoveryStore(RedisRelay relay, Duration refreshInterval) {
+		this.relay = relay;
+		this.refreshInterval = refreshInterval;
+	}
+
+	@Override
+	public String nodeId() {
+		return this.relay.nodeId();
+	}
+
+	private byte[] key(String token) {
+		return RedisKeys.bytes("{" + this.relay.keys().prefix() + "}:recovery:" + token);
+	}
+
+	@Override
+	public void save(SessionRecord record, Duration keepFor) {
+		long ttl = Math.max(1, record.validUntil() - System.currentTimeMillis() + keepFor.toMillis());
+		byte[] key = key(record.token());
+		try (RedisConnection connection = this.relay.connectionFactory().getConnection()) {
+			byte[] existing = connection.stringCommands().get(key);
+			if (existing != null
+					&& SessionRecord.fromJson(RedisKeys.string(existing)).generation() > record.generation()) {
+				return;
+			}
+			connection.stringCommands()
+				.set(key, RedisKeys.bytes(record.toJson()), Expiration.milliseconds(ttl), SetOption.upsert());
+		}
+	}
+
+	@Override
+	public @Nullable SessionRecord load(String token) {
+		try (RedisConnection connection = this.relay.connectionFactory().getConnection()) {
+			byte[] value = connection.stringCommands().get(key(token));
+			return (value != null) ? SessionRecord.fromJson(RedisKeys.string(value)) : null;
+		}
+	}
+
+	@Override
+	public void record(long sequence, char kind, String target, @Nullable String exceptId, String frame) {
+		// The relay writes every numbered envelope to the stream.
+	}
+
+	@Override
+	public Position cursor() {
+		String cursor = this.relay.cursor();
+		return (cursor != null) ? Position.parse(cursor) : Position.ZERO;
+	}
+
+	@Override
+	public void awaitRecorded(long sequence) {
+		long deadline = System.nanoTime() + AWAIT.toNanos();
+		while (this.relay.writtenStamp() < sequence && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(5);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	@Override
+	public Iterator<HistoryEntry> newestFirst() {
+		return new Pages();
+	}
+
+	@Override
+	public boolean trimmed() {
+		try (RedisConnection connection = this.relay.connectionFactory().getConnection()) {
+			Long length = connection.streamCommands().xLen(this.relay.keys().relay());
+			return length != null && length >= this.relay.retention();
+		}
+	}
+
+	@Override
+	public Duration refreshInterval() {
+		return this.refreshInterval;
+	}
+
+	private static @Nullable HistoryEntry entry(ByteRecord record) {
+		Map<String, byte[]> fields = new HashMap<>(8);
+		record.getValue().forEach((key, value) -> fields.put(RedisKeys.string(key), value));
+		byte[] origin = fields.get("o");
+		byte[] stamp = fields.get("r");
+		byte[] kind = fields.get("k");
+		byte[] frame = fields.get("f");
+		if (origin == null || stamp == null || kind == null || frame == null) {
+			return null;
+		}
+		byte[] target = fields.get("t");
+		byte[] except = fields.get("x");
+		String node = RedisKeys.string(origin);
+		long sequence = Long.parseLong(RedisKeys.string(stamp));
+		return new HistoryEntry(node, sequence, Position.parse(record.getId().getValue()), (char) kind[0],
+				(target != null) ? RedisKeys.string(target) : "",
+				(except != null && except.length > 0) ? RedisKeys.string(except) : null,
+				Stamp.of(RedisKeys.string(frame), node, sequence).frame());
+	}
+
+	/**
+	 * The stream read backwards, a page at a time.
+	 */
+	private final class Pages implements Iterator<HistoryEntry> {
+
+		private final ArrayDeque<HistoryEntry> page = new ArrayDeque<>();
+
+		private @Nullable String before;
+
+		private boolean exhausted;
+
+		@Override
+		public boolean hasNext() {
+			while (this.page.isEmpty() && !this.exhausted) {
+				read();
+			}
+			return !this.page.isEmpty();
+		}
+
+		@Override
+		public HistoryEntry next() {
+			if (!hasNext()) {
+				throw new NoSuchElementException();
+			}
+			return this.page.poll();
+		}
+
+		private void read() {
+			Range<String> range = (this.before != null) ? Range.leftUnbounded(Range.Bound.exclusive(this.before))
+					: Range.unbounded();
+			List<ByteRecord> records;
+			try (RedisConnection connection = RedisRecoveryStore.this.relay.connectionFactory().getConnection()) {
+				records = connection.streamCommands()
+					.xRevRange(RedisRecoveryStore.this.relay.keys().relay(), range, Limit.limit().count(PAGE));
+			}
+			if (records == null || records.isEmpty()) {
+				this.exhausted = true;
+				return;
+			}
+			for (ByteRecord record : records) {
+				HistoryEntry entry = entry(record);
+				if (entry != null) {
+					this.page.add(entry);
+				}
+			}
+			this.before = records.get(records.size() - 1).getId().getValue();
+			if (records.size() < PAGE) {
+				this.exhausted = true;
+			}
+		}
+
+	}
+
+}

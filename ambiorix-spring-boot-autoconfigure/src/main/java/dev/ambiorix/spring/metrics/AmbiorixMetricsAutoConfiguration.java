@@ -1,0 +1,64 @@
+package dev.ambiorix.spring.metrics;
+
+import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
+import dev.ambiorix.spring.handler.HandlerRegistry;
+import dev.ambiorix.spring.session.LocalClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Micrometer meters of the Ambiorix endpoint when the application has a
+ * {@link MeterRegistry}, and an observation of each handler call when it has an
+ * {@link ObservationRegistry}.
+ */
+@AutoConfiguration(after = AmbiorixAutoConfiguration.class, afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnBean(LocalClients.class)
+public final class AmbiorixMetricsAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetersConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientMeters ambiorixClientMeters(MeterRegistry registry, HandlerRegistry handlers) {
+			return new ClientMeters(registry, handlers);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientGauges ambiorixClientGauges(LocalClients clients, MeterRegistry registry) {
+			ClientGauges gauges = new ClientGauges(clients);
+			gauges.register(registry);
+			return gauges;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	@ConditionalOnBean(ObservationRegistry.class)
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		HandlerObservations ambiorixHandlerObservations(ObservationRegistry registry,
+				ObjectProvider<HandlerObservationConvention> convention) {
+			return new HandlerObservations(registry, convention.getIfAvailable());
+		}
+
+	}
+
+}

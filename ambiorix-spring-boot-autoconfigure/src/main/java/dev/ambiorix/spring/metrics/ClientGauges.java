@@ -1,0 +1,39 @@
+package dev.ambiorix.spring.metrics;
+
+import dev.ambiorix.spring.session.LocalClients;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Gauges read from this node's clients when a registry asks: how many are connected, and
+ * how much waits for the slowest of them.
+ */
+public final class ClientGauges {
+
+	private final LocalClients clients;
+
+	/**
+	 * Create gauges over the given clients.
+	 * @param clients this node's clients
+	 */
+	public ClientGauges(LocalClients clients) {
+		this.clients = clients;
+	}
+
+	/**
+	 * Register the gauges.
+	 * @param registry the registry
+	 */
+	public void register(MeterRegistry registry) {
+		Gauge.builder("ambiorix.connections", this.clients, LocalClients::count)
+			.description("WebSocket clients connected to this node now")
+			.strongReference(true)
+			.register(registry);
+		Gauge.builder("ambiorix.outbound.queue.largest", this.clients, LocalClients::largestQueue)
+			.description("Characters waiting for the client with the largest outbound queue now")
+			.baseUnit("characters")
+			.strongReference(true)
+			.register(registry);
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.ambiorix.spring.metrics;
+
+import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
+import dev.ambiorix.spring.session.AmbiorixMonitor;
+import dev.ambiorix.spring.session.LocalClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Meters and observations switch on with their registries and back off without them.
+ */
+class AmbiorixMetricsAutoConfigurationTest {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, AmbiorixAutoConfiguration.class,
+				AmbiorixMetricsAutoConfiguration.class));
+
+	@Test
+	void meterRegistryGetsTheMetersAndClientsTellThem() {
+		this.runner.withUserConfiguration(Registries.class).run((context) -> {
+			assertThat(context).hasSingleBean(ClientMeters.class).hasSingleBean(ClientGauges.class);
+			assertThat(context).hasSingleBean(HandlerObservations.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("ambiorix.connections").gauge()).isNotNull();
+			assertThat(registry.find("ambiorix.errors").counters()).hasSize(7);
+			assertThat(context.getBean(LocalClients.class).monitor()).isNotSameAs(AmbiorixMonitor.NONE);
+		});
+	}
+
+	@Test
+	void withoutRegistriesThereAreNoMetersNorObservations() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(ClientMeters.class).doesNotHaveBean(HandlerObservations.class);
+		});
+	}
+
+	@Test
+	void withoutMicrometerOnTheClasspathTheEndpointStillWorks() {
+		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class, ObservationRegistry.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(LocalClients.class).doesNotHaveBean(ClientMeters.class);
+			});
+	}
+
+	@Test
+	void withTheEndpointSwitchedOffThereAreNoMeters() {
+		this.runner.withUserConfiguration(Registries.class)
+			.withPropertyValues("ambiorix.websocket.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ClientMeters.class));
+	}
+
+	@Test
+	void applicationMetersBackOff() {
+		this.runner.withUserConfiguration(Registries.class, OwnMeters.class)
+			.run((context) -> assertThat(context).getBean(ClientMeters.class).isSameAs(OwnMeters.METERS));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Registries {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+		@Bean
+		ObservationRegistry observationRegistry() {
+			return ObservationRegistry.create();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnMeters {
+
+		static final ClientMeters METERS = new ClientMeters(new SimpleMeterRegistry(),
+				new dev.ambiorix.spring.handler.HandlerRegistry());
+
+		@Bean
+		ClientMeters ownMeters() {
+			return METERS;
+		}
+
+	}
+
+}
