@@ -24,8 +24,9 @@ function environment(overrides = {}) {
   // Browsers report open, messages and closes from their event loop, never during the call.
   const later = (fn) => tasks.push(fn);
   class FakeSocket {
-    constructor(url) {
+    constructor(url, protocols) {
       this.url = url;
+      this.protocols = protocols;
       this.readyState = 0;
       this.sent = [];
       // The recovery's first frame of each connection, kept apart from what the page sent.
@@ -878,4 +879,22 @@ test('the ES module exports Ambiorix and parseCookie, defines no globals and con
     delete globalThis.WebSocket;
     delete globalThis.location;
   }
+});
+
+test('a token function is asked on every connect and its token goes in the subprotocol', () => {
+  const { env, sockets, clock } = environment({ script: { dataset: { connect: 'manual' } } });
+  const tokens = ['first.jwt.sig', 'second.jwt.sig'];
+  env.Ambiorix.configure({ token: () => tokens.shift() }).connect();
+  assert.deepEqual(sockets[0].protocols, ['ambiorix', 'ambiorix.bearer.first.jwt.sig']);
+  sockets[0].open();
+  clock.tick();
+  sockets[0].drop(1008);
+  clock.advance(60000);
+  assert.deepEqual(sockets[1].protocols, ['ambiorix', 'ambiorix.bearer.second.jwt.sig']);
+});
+
+test('without a token no subprotocol is offered', () => {
+  const { env, sockets } = environment({ script: { dataset: { connect: 'manual' } } });
+  env.Ambiorix.configure({ token: () => null }).connect();
+  assert.equal(sockets[0].protocols, undefined);
 });

@@ -55,6 +55,12 @@ interface AmbiorixOptions {
   /** Default `request` timeout in milliseconds (default 10000). */
   requestTimeout?: number;
   /**
+   * Called on every (re)connect, so that a refreshed token is used: a bearer token
+   * (a JWT) sent in `Sec-WebSocket-Protocol` as `ambiorix.bearer.<token>`, or null
+   * for none (default: no function).
+   */
+  token?: (() => string | null) | null;
+  /**
    * Ask the server (with `ambiorix:hello`) to replay after a reconnect what the page
    * missed, in order and once (default `true`); `false`: protocol version 1 only.
    */

@@ -55,6 +55,9 @@
     queueLimit: 1000,
     // How long request() waits for its reply, in milliseconds.
     requestTimeout: 10000,
+    // A function called on every (re)connect that returns a bearer token (a JWT),
+    // or null for none; sent as the subprotocol 'ambiorix.bearer.<token>'.
+    token: null,
     // Ask the server, with ambiorix:hello as the first frame of each connection, to
     // replay after a reconnect what this page missed. false: protocol version 1 only.
     recovery: true
@@ -140,7 +143,8 @@
       state = attempt === 0 ? 'connecting' : 'reconnecting';
       var ws;
       try {
-        ws = new env.WebSocket(url());
+        var token = options.token ? options.token() : null;
+        ws = token ? new env.WebSocket(url(), ['ambiorix', 'ambiorix.bearer.' + token]) : new env.WebSocket(url());
       } catch (e) {
         // A URL the browser refuses will never work: stop instead of retrying it.
         state = 'closed';

@@ -14,6 +14,7 @@ import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.handler.BeanValidationPayloadValidator;
 import dev.ambiorix.spring.handler.EnvelopeDispatcher;
 import dev.ambiorix.spring.handler.HandlerRegistry;
+import dev.ambiorix.spring.handler.InvocationScope;
 import dev.ambiorix.spring.handler.PayloadConverter;
 import dev.ambiorix.spring.handler.PayloadValidator;
 import dev.ambiorix.spring.handler.ReceiveMethodProcessor;
@@ -154,8 +155,9 @@ public final class AmbiorixAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EnvelopeDispatcher ambiorixEnvelopeDispatcher(HandlerRegistry registry, WebSocketClients clients,
-			EnvelopeWriter writer, AmbiorixProperties properties) {
-		return new EnvelopeDispatcher(registry, clients, writer, properties.getErrors().isIncludeExceptionMessage());
+			EnvelopeWriter writer, AmbiorixProperties properties, ObjectProvider<InvocationScope> scope) {
+		return new EnvelopeDispatcher(registry, clients, writer, properties.getErrors().isIncludeExceptionMessage(),
+				scope.getIfAvailable(() -> InvocationScope.NONE));
 	}
 
 	@Bean

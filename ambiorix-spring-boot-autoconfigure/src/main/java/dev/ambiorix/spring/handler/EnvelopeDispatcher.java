@@ -26,6 +26,8 @@ public final class EnvelopeDispatcher {
 
 	static final String HANDLER_FAILED = "the handler failed; see the server log";
 
+	static final String FORBIDDEN = "access denied";
+
 	private final HandlerRegistry registry;
 
 	private final WebSocketClients clients;
@@ -33,6 +35,8 @@ public final class EnvelopeDispatcher {
 	private final EnvelopeWriter writer;
 
 	private final boolean includeExceptionMessage;
+
+	private final InvocationScope scope;
 
 	/**
 	 * Create a dispatcher.
@@ -44,10 +48,25 @@ public final class EnvelopeDispatcher {
 	 */
 	public EnvelopeDispatcher(HandlerRegistry registry, WebSocketClients clients, EnvelopeWriter writer,
 			boolean includeExceptionMessage) {
+		this(registry, clients, writer, includeExceptionMessage, InvocationScope.NONE);
+	}
+
+	/**
+	 * Create a dispatcher whose handler calls run in a scope.
+	 * @param registry the handlers
+	 * @param clients all clients, for handlers that ask for them
+	 * @param writer writes replies and errors
+	 * @param includeExceptionMessage whether a handler exception's message reaches the
+	 * client (it never does by default)
+	 * @param scope surrounds each handler call and the handling of its result
+	 */
+	public EnvelopeDispatcher(HandlerRegistry registry, WebSocketClients clients, EnvelopeWriter writer,
+			boolean includeExceptionMessage, InvocationScope scope) {
 		this.registry = registry;
 		this.clients = clients;
 		this.writer = writer;
 		this.includeExceptionMessage = includeExceptionMessage;
+		this.scope = scope;
 	}
 
 	/**
@@ -66,6 +85,12 @@ public final class EnvelopeDispatcher {
 					ProtocolError.about(ErrorCode.UNKNOWN_NAME, "no handler for '" + envelope.name() + "'", envelope));
 			return;
 		}
+		try (InvocationScope.Entered entered = this.scope.enter(client)) {
+			invoke(client, envelope, handler);
+		}
+	}
+
+	private void invoke(ClientConnection client, Envelope envelope, ReceiveHandler handler) {
 		Object result;
 		try {
 			result = client.monitor()
@@ -83,11 +108,13 @@ public final class EnvelopeDispatcher {
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			stage.whenComplete((value, ex) -> {
-				if (ex != null) {
-					handlerFailed(client, envelope, handler, unwrap(ex));
-				}
-				else {
-					reply(client, envelope, handler, value);
+				try (InvocationScope.Entered entered = this.scope.enter(client)) {
+					if (ex != null) {
+						handlerFailed(client, envelope, handler, unwrap(ex));
+					}
+					else {
+						reply(client, envelope, handler, value);
+					}
 				}
 			});
 		}
@@ -126,6 +153,12 @@ public final class EnvelopeDispatcher {
 	private void handlerFailed(ClientConnection client, Envelope envelope, ReceiveHandler handler, Throwable ex) {
 		if (ex instanceof InvalidMessageException invalid) {
 			sendError(client, ProtocolError.about(ErrorCode.INVALID_MESSAGE, invalid.getDetail(), envelope));
+			return;
+		}
+		if (this.scope.isDenial(ex)) {
+			logger.info(LogMessage.format("Denied %s to client %s: %s", handler, client.id(),
+					ex.getClass().getSimpleName()));
+			sendError(client, ProtocolError.about(ErrorCode.FORBIDDEN, FORBIDDEN, envelope));
 			return;
 		}
 		logger.error(LogMessage.format("%s failed for client %s", handler, client.id()), ex);

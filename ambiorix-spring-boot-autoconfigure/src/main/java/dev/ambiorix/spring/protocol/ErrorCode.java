@@ -20,6 +20,9 @@ public enum ErrorCode {
 	/** The handler threw. */
 	HANDLER_ERROR("handler_error"),
 
+	/** The client's user may not call the handler (Spring Security denied it). */
+	FORBIDDEN("forbidden"),
+
 	/** A binary frame arrived; the protocol is text only. */
 	UNSUPPORTED_FRAME("unsupported_frame"),
 

@@ -40,9 +40,12 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 
 	private final WebSocket socket;
 
-	private TestClient(URI uri, Map<String, String> headers) {
+	private TestClient(URI uri, Map<String, String> headers, String... subprotocols) {
 		WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
 		headers.forEach(builder::header);
+		if (subprotocols.length > 0) {
+			builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+		}
 		this.socket = builder.buildAsync(uri, this).join();
 	}
 
@@ -57,6 +60,13 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 
 	public static TestClient connect(int port, String path, Map<String, String> headers) {
 		return new TestClient(URI.create("ws://127.0.0.1:" + port + path), headers);
+	}
+
+	/**
+	 * Connect offering subprotocols, most preferred first.
+	 */
+	public static TestClient connect(int port, String path, Map<String, String> headers, String... subprotocols) {
+		return new TestClient(URI.create("ws://127.0.0.1:" + port + path), headers, subprotocols);
 	}
 
 	/**
