@@ -14,7 +14,7 @@ import dev.ambiorix.spring.Receive;
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.event.MemberLeftEvent;
-import dev.ambiorix.spring.handler.InvalidMessageException;
+import dev.ambiorix.spring.InvalidMessageException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
