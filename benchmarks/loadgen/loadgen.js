@@ -17,7 +17,14 @@ const { performance } = require('node:perf_hooks');
 const WebSocket = require('ws');
 
 const config = JSON.parse(process.argv[2]);
-const url = `ws://127.0.0.1:${config.port}/`;
+// The cluster scenario spreads clients over several nodes (`ports`), in turn, so that the
+// first client (the sender) is on the first node.
+const ports = config.ports ?? [config.port];
+// `socketio`: the same scenario spoken as Socket.IO (Engine.IO 4 over a WebSocket, no
+// polling), the peer in the cluster scenario.
+const socketio = config.protocol === 'socketio';
+const urls = ports.map((port) => (socketio ? `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket` : `ws://127.0.0.1:${port}/`));
+let nextUrl = 0;
 // Connections come from many loopback source addresses, so that tens of thousands of
 // them (and the TIME_WAIT they leave behind) never run out of ephemeral ports.
 const SOURCE_ADDRESSES = 50;
@@ -30,22 +37,40 @@ function sourceAddress() {
 
 function connect(onMessage) {
   return new Promise((resolve) => {
+    const url = urls[nextUrl];
+    nextUrl = (nextUrl + 1) % urls.length;
     const ws = new WebSocket(url, {
       localAddress: sourceAddress(),
       handshakeTimeout: 15000,
       perMessageDeflate: false,
     });
     let settled = false;
-    ws.on('open', () => {
-      settled = true;
-      resolve(ws);
-    });
-    ws.on('error', () => {
+    const settle = (value) => {
       if (!settled) {
         settled = true;
-        resolve(null);
+        resolve(value);
       }
-    });
+    };
+    ws.on('error', () => settle(null));
+    if (socketio) {
+      // Engine.IO open ("0{...}"), then the client joins the main namespace ("40") and is
+      // connected on the server's "40{...}"; events are "42[...]"; the server's pings ("2")
+      // are answered ("3").
+      ws.on('message', (data) => {
+        const type = data[0];
+        if (type === 0x34 && data[1] === 0x32) {
+          if (onMessage) onMessage(ws, data);
+        } else if (type === 0x32) {
+          ws.send('3');
+        } else if (type === 0x30) {
+          ws.send('40');
+        } else if (type === 0x34 && data[1] === 0x30) {
+          settle(ws);
+        }
+      });
+      return;
+    }
+    ws.on('open', () => settle(ws));
     if (onMessage) ws.on('message', (data) => onMessage(ws, data));
   });
 }
@@ -102,6 +127,7 @@ function sequenceOf(data) {
 }
 
 function frame(name, k, padding) {
+  if (socketio) return `42["${name}",{"k":${k},"p":"${padding}"}]`;
   return `{"name":"${name}","message":{"k":${k},"p":"${padding}"},"isAmbiorix":true}`;
 }
 
