@@ -27,7 +27,11 @@ const option = (name) => {
   return at >= 0 ? args[at + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const CLIENTS = 1000;
+// --clients and --window change the fan-out, --systems runs a subset: with 10 clients and
+// many broadcasts in flight, the same harness measures how many envelopes per second cross
+// Redis and what each costs it (`--clients 10 --window 16 --systems starter-2,socketio-2`).
+const CLIENTS = Number(option('--clients') || 1000);
+const WINDOW = Number(option('--window') || 2);
 // Each round runs the four systems once (connecting 1,000 clients, then a window; under
 // a minute a round even on a loaded machine); the warm-up round is a full one, since the
 // JVMs start cold. The whole scenario stays under 12 minutes, servers' start-up included.
@@ -59,12 +63,14 @@ const starterInRedisMode = (redisPort) => [
 ];
 const socketio = (port, redisUrl) => ['node', [path.join(root, 'servers/socketio/server.js'), String(port), ...(redisUrl ? [redisUrl] : [])]];
 
-const SYSTEMS = [
+const ALL_SYSTEMS = [
   { id: 'starter-1', protocol: 'ambiorix', nodes: () => [starter] },
   { id: 'starter-2', protocol: 'ambiorix', redis: true, nodes: (redisPort) => [1, 2].map(() => (port) => starter(port, starterInRedisMode(redisPort))) },
   { id: 'socketio-1', protocol: 'socketio', nodes: () => [(port) => socketio(port)] },
   { id: 'socketio-2', protocol: 'socketio', redis: true, nodes: (redisPort) => [1, 2].map(() => (port) => socketio(port, `redis://127.0.0.1:${redisPort}`)) },
 ];
+
+const SYSTEMS = option('--systems') ? ALL_SYSTEMS.filter((system) => option('--systems').split(',').includes(system.id)) : ALL_SYSTEMS;
 
 function cpuSeconds(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -180,7 +186,7 @@ async function startNode(name, command) {
 /** One fan-out run against a system's nodes; CPU of nodes, Redis and generator around the window. */
 function runFanout(system, redis, durationMs) {
   return new Promise((resolve, reject) => {
-    const config = { scenario: 'fanout', clients: CLIENTS, ports: system.nodes.map((node) => node.port), protocol: system.protocol, durationMs, window: 2 };
+    const config = { scenario: 'fanout', clients: CLIENTS, ports: system.nodes.map((node) => node.port), protocol: system.protocol, durationMs, window: WINDOW };
     const child = spawn('node', [path.join(root, 'loadgen/loadgen.js'), JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -231,6 +237,7 @@ function runFanout(system, redis, durationMs) {
             clusterCpuUsPerDelivery: deliveries ? ((nodesCpu + redisCpu) * 1e6) / deliveries : null,
             redisCpuUsPerEnvelope: system.redis && xadds > 0 ? (redisInfoCpu * 1e6) / xadds : null,
             xadds,
+            envelopesPerSec: xadds / seconds,
             xreads: statsAfter.xread - before.stats.xread,
             nodesCpuShare: nodesCpu / seconds,
             redisCpuShare: redisCpu / seconds,
@@ -258,6 +265,7 @@ const METRICS = [
   ['clusterCpuUsPerDelivery', 'nodes + Redis CPU µs/delivery', 2],
   ['redisCpuUsPerEnvelope', 'Redis CPU µs/envelope (INFO cpu ÷ XADDs)', 1],
   ['xadds', 'XADDs in the window', 0],
+  ['envelopesPerSec', 'envelopes/s through Redis (XADDs/s)', 0],
   ['xreads', 'XREADs in the window', 0],
   ['broadcasts', 'broadcasts completed', 0],
   ['nodesCpuShare', 'nodes CPU (cores)', 2],
@@ -266,12 +274,14 @@ const METRICS = [
   ['loadgenCpuShare', 'load generator CPU (cores)', 2],
   ['loadAverage1m', 'load average (1 min) after the window', 1],
 ];
-const RATIOS = [
+const ALL_RATIOS = [
   ['starter-2', 'socketio-2', 'starter-2 ÷ socketio-2'],
   ['starter-2', 'starter-1', 'starter-2 ÷ starter-1'],
   ['socketio-2', 'socketio-1', 'socketio-2 ÷ socketio-1'],
   ['starter-1', 'socketio-1', 'starter-1 ÷ socketio-1'],
 ];
+
+const RATIOS = ALL_RATIOS.filter(([a, b]) => SYSTEMS.some((s) => s.id === a) && SYSTEMS.some((s) => s.id === b));
 
 function median(values) {
   const sorted = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
@@ -297,11 +307,11 @@ const ratio = (a, b) => (a === null || b === null || a === undefined || b === un
 
 function markdown(info, medians, rounds) {
   const lines = [];
-  lines.push(`# Cluster fan-out (${quick ? 'quick' : 'full'} mode)`);
+  lines.push(`# Cluster fan-out to ${CLIENTS} clients (${quick ? 'quick' : 'full'} mode)`);
   lines.push('');
   lines.push(`${info.date} · ${info.cpu} · ${info.memoryGiB} GiB · Linux ${info.kernel} · ${info.java} · Node ${info.node} · ${info.redis} · socket.io ${info.socketio}, @socket.io/redis-streams-adapter ${info.adapter}, redis (client) ${info.redisClient}`);
   lines.push('');
-  lines.push(`${CLIENTS} clients (split evenly over the nodes, the sender on the first), two broadcasts in flight, ${plan.fanoutMs} ms windows; medians of ${rounds.length} interleaved rounds after a warm-up round; ratios are of medians (for times and CPU, below 1 is better).`);
+  lines.push(`${CLIENTS} clients (split evenly over the nodes, the sender on the first), ${WINDOW} broadcasts in flight, ${plan.fanoutMs} ms windows; medians of ${rounds.length} interleaved rounds after a warm-up round; ratios are of medians (for times and CPU, below 1 is better).`);
   lines.push(`Load average at the start: ${info.loadAverageAtStart.map((v) => v.toFixed(1)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores: **the machine was loaded** by other work during this run; read the ratios, not the absolute figures.`);
   lines.push('');
   const header = ['metric', ...SYSTEMS.map((s) => s.id), ...RATIOS.map(([, , label]) => label)];
@@ -309,7 +319,7 @@ function markdown(info, medians, rounds) {
   lines.push(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
   for (const [key, label, digits] of METRICS) {
     const row = [label, ...SYSTEMS.map((s) => format(medians[s.id][key], digits))];
-    for (const [a, b] of RATIOS) row.push(key.startsWith('xread') || key.startsWith('load') || key === 'xadds' || key === 'broadcasts' ? '' : ratio(medians[a][key], medians[b][key]));
+    for (const [a, b] of RATIOS) row.push(key.startsWith('xread') || key.startsWith('load') || key === 'xadds' || key === 'broadcasts' || !(medians[a] && medians[b]) ? '' : ratio(medians[a][key], medians[b][key]));
     lines.push(`| ${row.join(' | ')} |`);
   }
   const errors = SYSTEMS.flatMap((s) => (medians[s.id].errors || []).map((e) => `${s.id}: ${e}`));
@@ -374,7 +384,7 @@ async function main() {
   const rounds = [];
   const write = () => {
     const medians = summarise(rounds);
-    const output = { mode: quick ? 'quick' : 'full', plan, clients: CLIENTS, machine: info, systems: SYSTEMS.map((s) => s.id), medians, rounds, roundsCompleted: rounds.length, durationSeconds: (Date.now() - startedAt) / 1000 };
+    const output = { mode: quick ? 'quick' : 'full', plan, clients: CLIENTS, window: WINDOW, machine: info, systems: SYSTEMS.map((s) => s.id), medians, rounds, roundsCompleted: rounds.length, durationSeconds: (Date.now() - startedAt) / 1000 };
     fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(output, null, 2) + '\n');
     fs.writeFileSync(path.join(outDir, 'results.md'), markdown(info, medians, rounds) + '\n');
     return medians;
