@@ -56,6 +56,8 @@ const starter = (port, extra = []) => [
   [...JVM_FLAGS, '-jar', starterJar, `--server.port=${port}`, '--server.address=127.0.0.1', '--spring.main.banner-mode=off', '--logging.level.root=WARN', ...extra],
 ];
 const starterInRedisMode = (redisPort) => [
+  // The bench server leaves Spring Data Redis's auto-configuration off unless told.
+  '--spring.autoconfigure.exclude=',
   '--ambiorix.cluster.mode=redis',
   '--spring.data.redis.host=127.0.0.1',
   `--spring.data.redis.port=${redisPort}`,
