@@ -207,7 +207,7 @@ async function startNode(name, command) {
 /** One fan-out run against a system's nodes; CPU of nodes, Redis and generator around the window. */
 function runFanout(system, redis, durationMs) {
   return new Promise((resolve, reject) => {
-    const config = { scenario: 'fanout', clients: CLIENTS, ports: system.nodes.map((node) => node.port), protocol: system.protocol, durationMs, window: WINDOW };
+    const config = { scenario: 'fanout', clients: CLIENTS, ports: system.nodes.map((node) => node.port), protocol: system.protocol, durationMs, window: WINDOW, probe: true };
     const child = spawn('node', [path.join(root, 'loadgen/loadgen.js'), JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

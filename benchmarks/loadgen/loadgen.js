@@ -211,6 +211,30 @@ async function echo() {
   closeAll(clients);
 }
 
+// Sequence numbers from here on are probes, never counted.
+const PROBE = 1_000_000_000;
+
+/**
+ * With `probe`: broadcast until every client has had one, before the window. A client is
+ * open once the handshake's answer arrives, which can be before its server has counted
+ * it among the clients (on a loaded machine, long enough for a broadcast to miss it, and
+ * for a window to stall on a broadcast that never completes). Socket.IO's clients wait
+ * for the namespace's answer, sent once the server has them.
+ */
+async function probe(clients) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    clients[0].send(frame('chat', PROBE + attempt, ''));
+    const deadline = performance.now() + 300;
+    while (performance.now() < deadline && !clients.every((ws) => ws.probed)) await sleep(5);
+    if (clients.every((ws) => ws.probed)) {
+      // Let the other copies of earlier attempts arrive before the window.
+      if (attempt > 0) await sleep(300);
+      return;
+    }
+  }
+  throw new Error('not every client received a probe broadcast within 30 s');
+}
+
 // Fan-out: one client sends `chat`, the server broadcasts it to all N clients (sender
 // included); `window` broadcasts are kept in flight; a broadcast is complete when the
 // last client has it.
@@ -234,6 +258,10 @@ async function fanout() {
   };
   const onMessage = (ws, data) => {
     const k = sequenceOf(data);
+    if (k >= PROBE) {
+      ws.probed = true;
+      return;
+    }
     const left = remaining.get(k);
     if (left === undefined) return;
     if (measuring) deliveries++;
@@ -248,6 +276,7 @@ async function fanout() {
   };
   const { clients, failed } = await connectMany(n, onMessage);
   sender = clients[0];
+  if (config.probe && clients.length === n) await probe(clients);
   send(`READY ${JSON.stringify({ connected: clients.length, failed })}`);
   if (clients.length !== n) {
     // A broadcast would never complete; report what happened instead of hanging.
