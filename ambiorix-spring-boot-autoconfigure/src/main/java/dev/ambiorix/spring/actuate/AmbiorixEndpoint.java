@@ -25,7 +25,7 @@ import org.springframework.web.socket.CloseStatus;
  * node (never their attributes), and an operation that disconnects one client.
  */
 @Endpoint(id = "ambiorix")
-public final class AmbiorixEndpoint {
+final class AmbiorixEndpoint {
 
 	static final CloseStatus DISCONNECTED = CloseStatus.POLICY_VIOLATION.withReason("disconnected by an operator");
 
