@@ -134,6 +134,19 @@ final class Browser implements AutoCloseable {
 					+ " li.querySelector('strong').textContent + ': ' + li.querySelector('span').textContent);");
 	}
 
+	/** Notices shown ("… joined", "… left"), in order. */
+	List<String> notices() {
+		return this.driver.findElements(By.cssSelector("#messages li.notice"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+	}
+
+	/** Run a script in the page and return its value. */
+	Object run(String script) {
+		return ((JavascriptExecutor) this.driver).executeScript(script);
+	}
+
 	int count(String cssSelector) {
 		return this.driver.findElements(By.cssSelector(cssSelector)).size();
 	}
@@ -151,8 +164,11 @@ final class Browser implements AutoCloseable {
 	}
 
 	void waitFor(String what, java.util.function.BooleanSupplier condition) {
-		new WebDriverWait(this.driver, Duration.ofSeconds(15)).withMessage(what)
-			.until((driver) -> condition.getAsBoolean());
+		waitFor(what, Duration.ofSeconds(15), condition);
+	}
+
+	void waitFor(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+		new WebDriverWait(this.driver, timeout).withMessage(what).until((driver) -> condition.getAsBoolean());
 	}
 
 	@Override
