@@ -33,7 +33,7 @@ class BlipBrowserTest {
 		.toList();
 
 	@Test
-	void pageWhoseNodeIsDownForTenSecondsShowsEveryPostOnceInOrderWithoutChurn() throws IOException {
+	void pageWhoseNodeIsDownForTenSecondsShowsEveryPostOnceInOrderWithoutChurn() throws Exception {
 		int portTwo = freePort();
 		try (LocalRedis redis = new LocalRedis(); ConfigurableApplicationContext one = node(redis, 0)) {
 			ConfigurableApplicationContext two = node(redis, portTwo);
