@@ -119,11 +119,11 @@ final class Browser implements AutoCloseable {
 	}
 
 	List<String> online() {
-		return this.driver.findElements(By.cssSelector("#online li")).stream().map(WebElement::getText).toList();
+		return texts("#online li");
 	}
 
 	List<String> messages() {
-		return this.driver.findElements(By.cssSelector("#messages li")).stream().map(WebElement::getText).toList();
+		return texts("#messages li");
 	}
 
 	/** Posts shown, as "author: text". */
@@ -136,10 +136,17 @@ final class Browser implements AutoCloseable {
 
 	/** Notices shown ("… joined", "… left"), in order. */
 	List<String> notices() {
-		return this.driver.findElements(By.cssSelector("#messages li.notice"))
-			.stream()
-			.map(WebElement::getText)
-			.toList();
+		return texts("#messages li.notice");
+	}
+
+	/**
+	 * The texts of the elements, read in one script: the page re-renders its lists, and
+	 * elements found one call earlier may be gone.
+	 */
+	@SuppressWarnings("unchecked")
+	private List<String> texts(String cssSelector) {
+		return (List<String>) ((JavascriptExecutor) this.driver).executeScript(
+				"return Array.from(document.querySelectorAll(arguments[0]), (e) => e.innerText.trim());", cssSelector);
 	}
 
 	/** Run a script in the page and return its value. */
