@@ -69,12 +69,12 @@ class RecoveryTest {
 		this.client.receive("tick", Integer.class, received::add);
 		String id = this.client.id();
 		WebSocketClient server = this.clients.find(id).orElseThrow();
-		for (int i = 1; i <= 1000; i++) {
-			this.clients.broadcast("tick", i);
-			if (i == 300) {
-				server.close(CloseStatus.GOING_AWAY);
-			}
-		}
+		// Before the drop, while away, and while the new connection recovers.
+		IntStream.rangeClosed(1, 300).forEach((i) -> this.clients.broadcast("tick", i));
+		server.close(CloseStatus.GOING_AWAY);
+		IntStream.rangeClosed(301, 600).forEach((i) -> this.clients.broadcast("tick", i));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.events.opens).hasValue(2));
+		IntStream.rangeClosed(601, 1000).forEach((i) -> this.clients.broadcast("tick", i));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.events.recoveries).containsExactly("true"));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(received).hasSize(1000));
 		assertThat(received).isEqualTo(IntStream.rangeClosed(1, 1000).boxed().toList());
