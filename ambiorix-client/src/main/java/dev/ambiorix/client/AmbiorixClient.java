@@ -60,6 +60,11 @@ import tools.jackson.databind.json.JsonMapper;
  * a server that never replies to requests, such as Ambiorix's R server, build it with
  * {@link Builder#protocolExtensions(boolean) protocolExtensions(false)}, and it sends
  * only what such a server accepts.
+ * <p>
+ * Against our server the client recovers after a reconnect (SPEC section 7): same
+ * {@linkplain #id() id}, every message missed delivered once and in order, then
+ * {@link ConnectionListener#onRecovered(boolean, String)}; see
+ * {@link Builder#recovery(boolean)}.
  */
 public final class AmbiorixClient implements AutoCloseable {
 
