@@ -102,10 +102,10 @@ public class AmbiorixProperties implements Validator {
 		private Duration sendTimeLimit = Duration.ofSeconds(10);
 
 		/**
-		 * Most outbound data queued for one client, counted in characters (bytes for
-		 * ASCII). A client whose queue overflows is disconnected with 1008. A broadcast
-		 * frame is one string shared by every queue, so this bounds how far one client
-		 * may fall behind more than it bounds memory.
+		 * Most outbound data queued for one client, in UTF-8 bytes as on the wire. A
+		 * client whose queue overflows is disconnected with 1008. A broadcast frame is
+		 * one string shared by every queue, so this bounds how far one client may fall
+		 * behind more than it bounds memory.
 		 */
 		private DataSize sendBufferSize = DataSize.ofMegabytes(4);
 

@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.endpoint;
 
+import dev.ambiorix.spring.protocol.Utf8Length;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +27,7 @@ final class FrameAssembler {
 	 * @throws TooBigException when the message exceeds the limit
 	 */
 	@Nullable String appendText(String part, boolean last) {
-		count(utf8Length(part));
+		count(Utf8Length.of(part));
 		if (this.parts == null) {
 			if (last) {
 				this.bytes = 0;
@@ -68,18 +69,6 @@ final class FrameAssembler {
 			this.bytes = 0;
 			throw new TooBigException(total, this.maxBytes);
 		}
-	}
-
-	static long utf8Length(String text) {
-		long length = text.length();
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c >= 0x80) {
-				// Two bytes up to U+07FF, three above; a surrogate pair is four in all.
-				length += (c < 0x800) ? 1 : Character.isSurrogate(c) ? 1 : 2;
-			}
-		}
-		return length;
 	}
 
 	/**

@@ -48,7 +48,7 @@ public final class ClientConnection implements WebSocketClient {
 		this.writer = writer;
 		this.clients = clients;
 		this.closer = closer;
-		this.outbound = new OutboundQueue(transport, limits.maxQueuedChars(), limits.sendTimeLimitNanos(),
+		this.outbound = new OutboundQueue(transport, limits.maxQueuedBytes(), limits.sendTimeLimitNanos(),
 				this::dropped);
 	}
 

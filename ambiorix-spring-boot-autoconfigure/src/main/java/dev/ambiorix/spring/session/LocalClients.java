@@ -324,14 +324,14 @@ public final class LocalClients {
 	}
 
 	/**
-	 * Return the most characters waiting in, or being sent from, any one client's
+	 * Return the most bytes (UTF-8) waiting in, or being sent from, any one client's
 	 * outbound queue.
-	 * @return the largest queue now, in characters
+	 * @return the largest queue now, in bytes
 	 */
 	public long largestQueue() {
 		long largest = 0;
 		for (ClientConnection client : this.byId.values()) {
-			largest = Math.max(largest, client.outbound().queuedChars());
+			largest = Math.max(largest, client.outbound().queuedBytes());
 		}
 		return largest;
 	}

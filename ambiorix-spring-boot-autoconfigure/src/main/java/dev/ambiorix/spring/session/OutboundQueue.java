@@ -30,7 +30,7 @@ final class OutboundQueue {
 
 	private final Transport transport;
 
-	private final long maxQueuedChars;
+	private final long maxQueuedBytes;
 
 	private final long sendTimeLimitNanos;
 
@@ -41,9 +41,9 @@ final class OutboundQueue {
 	/** Frames (String), {@link #PING} or a {@link CloseStatus}; created on first use. */
 	private @Nullable ArrayDeque<Object> queue;
 
-	private long queuedChars;
+	private long queuedBytes;
 
-	private int inFlightChars;
+	private int inFlightBytes;
 
 	private long inFlightSince;
 
@@ -62,9 +62,9 @@ final class OutboundQueue {
 	/** Work-in-progress counter so that exactly one thread pumps at a time. */
 	private final AtomicInteger pumping = new AtomicInteger();
 
-	OutboundQueue(Transport transport, long maxQueuedChars, long sendTimeLimitNanos, Terminator terminator) {
+	OutboundQueue(Transport transport, long maxQueuedBytes, long sendTimeLimitNanos, Terminator terminator) {
 		this.transport = transport;
-		this.maxQueuedChars = maxQueuedChars;
+		this.maxQueuedBytes = maxQueuedBytes;
 		this.sendTimeLimitNanos = sendTimeLimitNanos;
 		this.terminator = terminator;
 	}
@@ -81,13 +81,14 @@ final class OutboundQueue {
 			if (this.closed || this.closing) {
 				return false;
 			}
-			long pending = this.queuedChars + this.inFlightChars;
-			if (pending > 0 && pending + frame.length() > this.maxQueuedChars) {
+			long pending = this.queuedBytes + this.inFlightBytes;
+			int bytes = Utf8.length(frame);
+			if (pending > 0 && pending + bytes > this.maxQueuedBytes) {
 				overflow = true;
 			}
 			else {
 				queue().add(frame);
-				this.queuedChars += frame.length();
+				this.queuedBytes += bytes;
 			}
 		}
 		if (overflow) {
@@ -155,7 +156,7 @@ final class OutboundQueue {
 			}
 			this.closed = true;
 			this.queue = null;
-			this.queuedChars = 0;
+			this.queuedBytes = 0;
 			return true;
 		}
 	}
@@ -176,9 +177,9 @@ final class OutboundQueue {
 		}
 	}
 
-	long queuedChars() {
+	long queuedBytes() {
 		synchronized (this.lock) {
-			return this.queuedChars + this.inFlightChars;
+			return this.queuedBytes + this.inFlightBytes;
 		}
 	}
 
@@ -242,8 +243,9 @@ final class OutboundQueue {
 			}
 			Object next = this.queue.poll();
 			if (next instanceof String text) {
-				this.queuedChars -= text.length();
-				this.inFlightChars = text.length();
+				int bytes = Utf8.length(text);
+				this.queuedBytes -= bytes;
+				this.inFlightBytes = bytes;
 			}
 			if (next instanceof CloseStatus) {
 				return next;
@@ -262,7 +264,7 @@ final class OutboundQueue {
 				this.pingPending = false;
 			}
 			this.inFlight = false;
-			this.inFlightChars = 0;
+			this.inFlightBytes = 0;
 		}
 		if (failure != null) {
 			terminate(SEND_FAILED);

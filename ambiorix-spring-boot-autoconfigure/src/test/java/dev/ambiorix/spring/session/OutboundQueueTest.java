@@ -32,7 +32,7 @@ class OutboundQueueTest {
 		this.transport.complete(null);
 		this.transport.complete(null);
 		assertThat(this.transport.started).containsExactly("a", "b", "c");
-		assertThat(this.queue.queuedChars()).isZero();
+		assertThat(this.queue.queuedBytes()).isZero();
 	}
 
 	@Test
@@ -47,6 +47,22 @@ class OutboundQueueTest {
 		this.transport.completeImmediately = true;
 		this.transport.complete(null);
 		assertThat(this.transport.started).hasSize(100_001);
+	}
+
+	@Test
+	void theBufferCountsUtf8BytesNotCharacters() {
+		// 40 characters but 120 bytes: with the first in flight, ten more bytes overflow
+		// the 100-byte buffer, though 50 characters would fit.
+		this.queue.offer("€".repeat(40));
+		assertThat(this.queue.queuedBytes()).isEqualTo(120);
+		assertThat(this.queue.offer("x".repeat(10))).isFalse();
+		assertThat(this.terminated).containsExactly(OutboundQueue.BUFFER_OVERFLOW);
+	}
+
+	@Test
+	void aSurrogatePairCountsFourBytes() {
+		this.queue.offer("😀");
+		assertThat(this.queue.queuedBytes()).isEqualTo(4);
 	}
 
 	@Test

@@ -93,7 +93,7 @@ class ReceiveOnlyClientTest {
 	private static void stream(ClientConnection client, AtomicBoolean streaming) {
 		String frame = TestClient.envelope("stream", "x".repeat(16 * 1024), null);
 		while (streaming.get() && client.isOpen()) {
-			if (client.outbound().queuedChars() < 1024 * 1024) {
+			if (client.outbound().queuedBytes() < 1024 * 1024) {
 				client.sendFrame(frame);
 			}
 			else {

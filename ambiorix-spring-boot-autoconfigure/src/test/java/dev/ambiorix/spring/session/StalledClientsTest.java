@@ -95,7 +95,7 @@ class StalledClientsTest {
 						if (client == null) {
 							droppedAt.putIfAbsent(id, now);
 						}
-						else if (client.outbound().queuedChars() > 0) {
+						else if (client.outbound().queuedBytes() > 0) {
 							pendingSince.putIfAbsent(id, now);
 						}
 						else {
