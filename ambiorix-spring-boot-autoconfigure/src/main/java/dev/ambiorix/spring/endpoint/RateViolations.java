@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.endpoint;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * The rate-limited frames of one client in a sliding window, to tell a client that keeps
@@ -15,6 +16,8 @@ final class RateViolations {
 
 	private final long windowNanos;
 
+	private final LongSupplier nanoTime;
+
 	private int next;
 
 	private long count;
@@ -25,8 +28,13 @@ final class RateViolations {
 	 * @param window the window
 	 */
 	RateViolations(int max, Duration window) {
+		this(max, window, System::nanoTime);
+	}
+
+	RateViolations(int max, Duration window, LongSupplier nanoTime) {
 		this.times = new long[max];
 		this.windowNanos = window.toNanos();
+		this.nanoTime = nanoTime;
 	}
 
 	/**
@@ -37,7 +45,7 @@ final class RateViolations {
 		if (this.times.length == 0) {
 			return false;
 		}
-		long now = System.nanoTime();
+		long now = this.nanoTime.getAsLong();
 		this.times[this.next] = now;
 		this.next = (this.next + 1) % this.times.length;
 		this.count++;
