@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.socket.CloseStatus;
+
 /**
  * The clients of one group, or every connection of one user, on every node.
  * <p>
@@ -50,5 +52,13 @@ public interface ClientGroup {
 	 * @return a snapshot of the members
 	 */
 	List<Member> members();
+
+	/**
+	 * Close every member's connection, on every node, each after the frames already
+	 * queued for it. A client that joins afterwards is not affected.
+	 * @param status the close status sent to each member, for example
+	 * {@code CloseStatus.POLICY_VIOLATION.withReason("logged out")}
+	 */
+	void close(CloseStatus status);
 
 }

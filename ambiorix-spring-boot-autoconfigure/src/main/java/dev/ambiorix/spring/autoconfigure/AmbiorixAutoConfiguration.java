@@ -168,7 +168,8 @@ public final class AmbiorixAutoConfiguration {
 			AmbiorixProperties properties, ObjectProvider<ConnectionRecovery> recovery) {
 		AmbiorixProperties.Websocket websocket = properties.getWebsocket();
 		InboundLimits limits = new InboundLimits(websocket.getMaxTextMessageSize().toBytes(),
-				websocket.getRateLimit().getMessagesPerSecond(), websocket.getRateLimit().getBurst());
+				websocket.getRateLimit().getMessagesPerSecond(), websocket.getRateLimit().getBurst(),
+				websocket.getRateLimit().getMaxViolations(), websocket.getRateLimit().getViolationWindow());
 		return new AmbiorixWebSocketHandler(connections, clients, reader, dispatcher, events, limits,
 				recovery.getIfAvailable(() -> ConnectionRecovery.NONE));
 	}

@@ -221,6 +221,18 @@ public class AmbiorixProperties implements Validator {
 		 */
 		private int burst;
 
+		/**
+		 * Rate-limited frames a client may send within violation-window before it is
+		 * closed with 1008 (policy violation); each is answered rate_limited first. Zero
+		 * never closes.
+		 */
+		private int maxViolations = 10;
+
+		/**
+		 * The window in which max-violations rate-limited frames close the client.
+		 */
+		private Duration violationWindow = Duration.ofSeconds(10);
+
 		public int getMessagesPerSecond() {
 			return this.messagesPerSecond;
 		}
@@ -238,6 +250,25 @@ public class AmbiorixProperties implements Validator {
 		public void setBurst(int burst) {
 			Assert.isTrue(burst >= 0, "ambiorix.websocket.rate-limit.burst must not be negative");
 			this.burst = burst;
+		}
+
+		public int getMaxViolations() {
+			return this.maxViolations;
+		}
+
+		public void setMaxViolations(int maxViolations) {
+			Assert.isTrue(maxViolations >= 0, "ambiorix.websocket.rate-limit.max-violations must not be negative");
+			this.maxViolations = maxViolations;
+		}
+
+		public Duration getViolationWindow() {
+			return this.violationWindow;
+		}
+
+		public void setViolationWindow(Duration violationWindow) {
+			Assert.isTrue(!violationWindow.isNegative() && !violationWindow.isZero(),
+					"ambiorix.websocket.rate-limit.violation-window must be positive");
+			this.violationWindow = violationWindow;
 		}
 
 	}

@@ -43,6 +43,9 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 
 	static final CloseStatus TOO_BIG = CloseStatus.TOO_BIG_TO_PROCESS;
 
+	static final CloseStatus RATE_LIMIT_EXCEEDED = CloseStatus.POLICY_VIOLATION
+		.withReason("rate limit exceeded too often");
+
 	private static final Log logger = LogFactory.getLog(AmbiorixWebSocketHandler.class);
 
 	private final ClientConnections connections;
@@ -120,7 +123,7 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 		TomcatMessageBuffers.apply(session);
 		ClientConnection client = this.connections.open(session);
 		this.inbound.put(session.getId(), new Inbound(client, new FrameAssembler(this.limits.maxMessageBytes()),
-				this.limits.newRateLimiter(), new AtomicBoolean(true)));
+				this.limits.newRateLimiter(), this.limits.newViolations(), new AtomicBoolean(true)));
 		publish(new ClientConnectedEvent(client));
 	}
 
@@ -164,6 +167,7 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 		// Before the parse, so that a flood costs no parsing.
 		if (!in.rateLimiter.tryAcquire()) {
 			sendError(in, this.reader.unparsedError(ErrorCode.RATE_LIMITED, rateLimitedDetail(), text));
+			closeIfTooMany(in);
 			return;
 		}
 		this.counters.countParsed();
@@ -186,10 +190,23 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 		this.counters.countFrame();
 		if (!in.rateLimiter.tryAcquire()) {
 			sendError(in, ProtocolError.of(ErrorCode.RATE_LIMITED, rateLimitedDetail()));
+			closeIfTooMany(in);
 			return;
 		}
 		sendError(in, ProtocolError.of(ErrorCode.UNSUPPORTED_FRAME,
 				"binary frames are not supported; send envelopes as JSON text"));
+	}
+
+	/**
+	 * Close, after its pending frames (the last {@code rate_limited} answer among them),
+	 * a client that keeps breaking the rate limit.
+	 */
+	private void closeIfTooMany(Inbound in) {
+		if (in.violations.tooMany()) {
+			logger.info(LogMessage.format("Closing client %s: %d rate-limited frames within %s", in.client.id(),
+					this.limits.maxViolations(), this.limits.violationWindow()));
+			in.client.close(RATE_LIMIT_EXCEEDED);
+		}
 	}
 
 	private String rateLimitedDetail() {
@@ -243,7 +260,7 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 	 * What the endpoint keeps per session.
 	 */
 	private record Inbound(ClientConnection client, FrameAssembler assembler, RateLimiter rateLimiter,
-			AtomicBoolean first) {
+			RateViolations violations, AtomicBoolean first) {
 	}
 
 }

@@ -505,6 +505,16 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 			number('u', user, exceptId, frame, (stamp) -> Recovery.this.delivery.toUser(user, frame, exceptId, stamp));
 		}
 
+		@Override
+		public void closeGroup(String group, CloseStatus status) {
+			Recovery.this.delivery.closeGroup(group, status);
+		}
+
+		@Override
+		public void closeUser(String user, CloseStatus status) {
+			Recovery.this.delivery.closeUser(user, status);
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.security;
 
+import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.handler.InvocationScope;
 import dev.ambiorix.spring.session.LocalClients;
@@ -40,8 +41,8 @@ public final class AmbiorixSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SessionEnd ambiorixSessionEnd(ObjectProvider<LocalClients> clients) {
-		return new SessionEnd(clients);
+	SessionEnd ambiorixSessionEnd(ObjectProvider<LocalClients> clients, ObjectProvider<WebSocketClients> everyNode) {
+		return new SessionEnd(clients, everyNode);
 	}
 
 	@Bean

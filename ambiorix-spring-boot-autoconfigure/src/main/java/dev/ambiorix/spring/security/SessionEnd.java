@@ -4,6 +4,8 @@ import java.security.Principal;
 import java.util.Objects;
 import java.util.function.Predicate;
 
+import dev.ambiorix.spring.ClientGroup;
+import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.endpoint.WebSocketEndpointCustomizer;
 import dev.ambiorix.spring.session.ClientConnection;
 import dev.ambiorix.spring.session.LocalClients;
@@ -22,10 +24,11 @@ import org.springframework.web.socket.server.support.HttpSessionHandshakeInterce
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
 /**
- * Closes connections, on this node, whose credentials have ended: every connection of a
- * user who logs out, and every connection opened in an HTTP session that is destroyed
- * (expired or invalidated). Each with 1008 and a reason. The HTTP session id is recorded
- * at the handshake for this.
+ * Closes connections whose credentials have ended, each with 1008 and a reason: every
+ * connection of a user who logs out, on every node (through the cluster's relay when
+ * there is one), and every connection opened on this node in an HTTP session that is
+ * destroyed (expired or invalidated). The HTTP session id is recorded at the handshake
+ * for this.
  */
 final class SessionEnd implements WebSocketEndpointCustomizer {
 
@@ -37,8 +40,11 @@ final class SessionEnd implements WebSocketEndpointCustomizer {
 
 	private final ObjectProvider<LocalClients> clients;
 
-	SessionEnd(ObjectProvider<LocalClients> clients) {
+	private final ObjectProvider<WebSocketClients> everyNode;
+
+	SessionEnd(ObjectProvider<LocalClients> clients, ObjectProvider<WebSocketClients> everyNode) {
 		this.clients = clients;
+		this.everyNode = everyNode;
 	}
 
 	@Override
@@ -54,6 +60,14 @@ final class SessionEnd implements WebSocketEndpointCustomizer {
 	void loggedOut(LogoutSuccessEvent event) {
 		Authentication user = event.getAuthentication();
 		closeWhere((client) -> sameUser(client.principal(), user), LOGGED_OUT);
+		String name = user.getName();
+		WebSocketClients clients = this.everyNode.getIfAvailable();
+		// Names the user index cannot hold have no connections on other nodes either.
+		if (clients != null && name != null && !name.isEmpty() && name.length() <= ClientGroup.MAX_NAME_LENGTH) {
+			logger.info(LogMessage.format("Closing the connections of user %s on every node: %s", name,
+					LOGGED_OUT.getReason()));
+			clients.user(name).close(LOGGED_OUT);
+		}
 	}
 
 	@EventListener

@@ -11,6 +11,8 @@ import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.protocol.EnvelopeWriter;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.socket.CloseStatus;
+
 /**
  * {@link WebSocketClients} over this node's clients and a {@link FrameDelivery}.
  */
@@ -127,6 +129,11 @@ public final class DefaultWebSocketClients implements WebSocketClients {
 		}
 
 		@Override
+		public void close(CloseStatus status) {
+			DefaultWebSocketClients.this.delivery.closeGroup(this.name, status);
+		}
+
+		@Override
 		public String toString() {
 			return "ClientGroup[" + this.name + "]";
 		}
@@ -166,6 +173,11 @@ public final class DefaultWebSocketClients implements WebSocketClients {
 		@Override
 		public List<Member> members() {
 			return DefaultWebSocketClients.this.directory.userMembers(this.name);
+		}
+
+		@Override
+		public void close(CloseStatus status) {
+			DefaultWebSocketClients.this.delivery.closeUser(this.name, status);
 		}
 
 		@Override

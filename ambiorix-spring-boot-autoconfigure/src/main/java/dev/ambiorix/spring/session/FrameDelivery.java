@@ -2,6 +2,8 @@ package dev.ambiorix.spring.session;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.socket.CloseStatus;
+
 /**
  * Where written frames go: the seam at which a relay to other nodes plugs in.
  */
@@ -79,5 +81,21 @@ public interface FrameDelivery {
 	default void toUser(String user, String frame, @Nullable String exceptId, Stamp stamp) {
 		toUser(user, frame, exceptId);
 	}
+
+	/**
+	 * Close every open member of a group, each after the frames already queued for it, on
+	 * every node this delivery reaches.
+	 * @param group the group
+	 * @param status the close status
+	 */
+	void closeGroup(String group, CloseStatus status);
+
+	/**
+	 * Close every open connection of a user, each after the frames already queued for it,
+	 * on every node this delivery reaches.
+	 * @param user the user name
+	 * @param status the close status
+	 */
+	void closeUser(String user, CloseStatus status);
 
 }

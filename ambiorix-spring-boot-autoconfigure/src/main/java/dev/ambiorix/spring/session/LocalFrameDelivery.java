@@ -1,5 +1,7 @@
 package dev.ambiorix.spring.session;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -8,10 +10,14 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.log.LogMessage;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.web.socket.CloseStatus;
 
 /**
  * Delivers frames to the clients of this node. Each offer only queues, so one slow client
@@ -24,6 +30,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * one thread still reach each client in order.
  */
 public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(LocalFrameDelivery.class);
 
 	/**
 	 * Broadcasts to fewer clients stay on the caller's thread: a handoff would cost more.
@@ -102,6 +110,24 @@ public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 	public void toUser(String user, String frame, @Nullable String exceptId, @Nullable Stamp stamp) {
 		for (ClientConnection client : this.clients.userMembers(user)) {
 			offer(client, frame, exceptId, stamp);
+		}
+	}
+
+	@Override
+	public void closeGroup(String group, CloseStatus status) {
+		close(this.clients.groupMembers(group), status);
+	}
+
+	@Override
+	public void closeUser(String user, CloseStatus status) {
+		close(this.clients.userMembers(user), status);
+	}
+
+	private static void close(Collection<ClientConnection> members, CloseStatus status) {
+		// A snapshot: each close takes its client out of the live view.
+		for (ClientConnection client : List.copyOf(members)) {
+			logger.debug(LogMessage.format("Closing client %s: %s", client.id(), status));
+			client.close(status);
 		}
 	}
 

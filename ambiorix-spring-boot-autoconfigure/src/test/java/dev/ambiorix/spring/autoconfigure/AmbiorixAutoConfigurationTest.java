@@ -93,7 +93,8 @@ class AmbiorixAutoConfigurationTest {
 					"ambiorix.websocket.max-text-message-size=128KB", "ambiorix.websocket.send-buffer-size=2MB",
 					"ambiorix.websocket.send-time-limit=3s", "ambiorix.websocket.ping-interval=5s",
 					"ambiorix.websocket.idle-timeout=12s", "ambiorix.websocket.rate-limit.messages-per-second=20",
-					"ambiorix.websocket.rate-limit.burst=40", "ambiorix.json.max-nesting-depth=10",
+					"ambiorix.websocket.rate-limit.burst=40", "ambiorix.websocket.rate-limit.max-violations=3",
+					"ambiorix.websocket.rate-limit.violation-window=2s", "ambiorix.json.max-nesting-depth=10",
 					"ambiorix.json.max-string-length=100", "ambiorix.json.max-number-length=20",
 					"ambiorix.json.max-name-length=30", "ambiorix.errors.include-exception-message=true")
 			.run((context) -> {
@@ -109,6 +110,8 @@ class AmbiorixAutoConfigurationTest {
 				assertThat(websocket.getIdleTimeout()).isEqualTo(Duration.ofSeconds(12));
 				assertThat(websocket.getRateLimit().getMessagesPerSecond()).isEqualTo(20);
 				assertThat(websocket.getRateLimit().getBurst()).isEqualTo(40);
+				assertThat(websocket.getRateLimit().getMaxViolations()).isEqualTo(3);
+				assertThat(websocket.getRateLimit().getViolationWindow()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(properties.getJson().getMaxNestingDepth()).isEqualTo(10);
 				assertThat(properties.getJson().getMaxStringLength()).isEqualTo(100);
 				assertThat(properties.getJson().getMaxNumberLength()).isEqualTo(20);
@@ -121,7 +124,8 @@ class AmbiorixAutoConfigurationTest {
 	@ValueSource(strings = { "ambiorix.websocket.max-text-message-size=0", "ambiorix.websocket.send-time-limit=0s",
 			"ambiorix.websocket.send-buffer-size=0", "ambiorix.websocket.ping-interval=-1s",
 			"ambiorix.websocket.idle-timeout=-1s", "ambiorix.websocket.rate-limit.messages-per-second=-1",
-			"ambiorix.websocket.rate-limit.burst=-1", "ambiorix.json.max-nesting-depth=0",
+			"ambiorix.websocket.rate-limit.burst=-1", "ambiorix.websocket.rate-limit.max-violations=-1",
+			"ambiorix.websocket.rate-limit.violation-window=0s", "ambiorix.json.max-nesting-depth=0",
 			"ambiorix.json.max-string-length=0", "ambiorix.json.max-number-length=0", "ambiorix.json.max-name-length=0",
 			"ambiorix.websocket.paths=ws" })
 	void invalidPropertyFailsStartupNamingTheProperty(String property) {

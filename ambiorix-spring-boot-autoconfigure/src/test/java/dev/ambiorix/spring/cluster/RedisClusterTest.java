@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.socket.CloseStatus;
 
 import static dev.ambiorix.spring.cluster.Peers.call;
 import static dev.ambiorix.spring.cluster.Peers.connect;
@@ -95,6 +96,28 @@ class RedisClusterTest {
 			}
 		}
 		return messages;
+	}
+
+	@Test
+	void closingAGroupOnOneNodeClosesItsMembersOnEveryNodeWithTheStatusAndSparesOthers() {
+		TestClient memberOnA = client(nodeA, null);
+		TestClient memberOnB = client(nodeB, null);
+		TestClient memberOnC = client(nodeC, null);
+		TestClient outsiderOnB = client(nodeB, null);
+		call(memberOnA, "join", "doomed");
+		call(memberOnB, "join", "doomed");
+		call(memberOnC, "join", "doomed");
+		await().atMost(Duration.ofSeconds(10)).until(() -> clients(nodeA).group("doomed").count() == 3);
+
+		clients(nodeA).group("doomed").close(CloseStatus.POLICY_VIOLATION.withReason("room closed"));
+
+		for (TestClient member : List.of(memberOnA, memberOnB, memberOnC)) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> member.closeCode().isDone());
+			assertThat(member.closeCode().join()).isEqualTo(1008);
+			assertThat(member.closeReason()).isEqualTo("room closed");
+		}
+		assertThat(call(outsiderOnB, "groups", null).size()).isZero();
+		assertThat(outsiderOnB.isOpen()).isTrue();
 	}
 
 	@Test

@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
  * {@code rate_limited} and costs no parse.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "ambiorix.websocket.rate-limit.messages-per-second=1", "ambiorix.websocket.rate-limit.burst=5" })
+		properties = { "ambiorix.websocket.rate-limit.messages-per-second=1", "ambiorix.websocket.rate-limit.burst=5",
+				"ambiorix.websocket.rate-limit.max-violations=0" })
 class RateLimitBeforeParsingTest {
 
 	@LocalServerPort

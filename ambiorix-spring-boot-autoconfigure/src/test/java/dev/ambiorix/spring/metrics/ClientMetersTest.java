@@ -39,7 +39,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "ambiorix.websocket.max-text-message-size=16KB", "ambiorix.websocket.send-time-limit=2s",
 				"ambiorix.websocket.send-buffer-size=256KB", "ambiorix.websocket.rate-limit.messages-per-second=100",
-				"ambiorix.websocket.rate-limit.burst=1100", "logging.level.dev.ambiorix.spring.session=DEBUG" })
+				"ambiorix.websocket.rate-limit.burst=1100", "ambiorix.websocket.rate-limit.max-violations=0",
+				"logging.level.dev.ambiorix.spring.session=DEBUG" })
 @Import(ClientMetersTest.Registry.class)
 @ExtendWith(OutputCaptureExtension.class)
 class ClientMetersTest {

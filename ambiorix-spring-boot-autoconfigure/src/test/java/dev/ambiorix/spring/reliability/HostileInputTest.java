@@ -38,8 +38,9 @@ import static org.awaitility.Awaitility.await;
  * A corpus of hostile frames over a real connection, each with its documented outcome,
  * while a bystander receives every message of a broadcast stream that runs throughout.
  */
-@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		"ambiorix.websocket.rate-limit.messages-per-second=200", "ambiorix.websocket.rate-limit.burst=200" })
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "ambiorix.websocket.rate-limit.messages-per-second=200",
+				"ambiorix.websocket.rate-limit.burst=200", "ambiorix.websocket.rate-limit.max-violations=0" })
 class HostileInputTest {
 
 	private static final String VALID = "{\"name\":\"shout\",\"message\":\"hi\",\"isAmbiorix\":true}";

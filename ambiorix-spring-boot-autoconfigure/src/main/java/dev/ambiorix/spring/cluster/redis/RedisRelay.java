@@ -28,6 +28,8 @@ import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.core.log.LogMessage;
 
 /**
  * Delivers frames to this node's clients at once and relays them to the other nodes
@@ -64,7 +66,10 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	 */
 	private static final byte[] APPEND_BATCH = RedisKeys.bytes("""
 			for i = 3, #ARGV, 6 do
-			  if ARGV[i + 5] == '' then
+			  if ARGV[i + 1] == 'G' or ARGV[i + 1] == 'U' then
+			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
+			      'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'c', ARGV[i + 4])
+			  elseif ARGV[i + 5] == '' then
 			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
 			      'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'f', ARGV[i + 4])
 			  else
@@ -239,6 +244,35 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		return this.keys.nodeId();
 	}
 
+	@Override
+	public void closeGroup(String group, CloseStatus status) {
+		this.local.closeGroup(group, status);
+		relay(Kind.CLOSE_GROUP, group, null, closeField(status));
+	}
+
+	@Override
+	public void closeUser(String user, CloseStatus status) {
+		this.local.closeUser(user, status);
+		relay(Kind.CLOSE_USER, user, null, closeField(status));
+	}
+
+	/**
+	 * The close status of a close entry: the code, a space, the reason. Written in field
+	 * {@code c} instead of {@code f}, so that a node of an earlier version, which needs
+	 * {@code f}, skips the entry rather than delivering it as a frame.
+	 */
+	private static String closeField(CloseStatus status) {
+		String reason = status.getReason();
+		return status.getCode() + " " + ((reason != null) ? reason : "");
+	}
+
+	private static CloseStatus closeStatus(String field) {
+		int space = field.indexOf(' ');
+		int code = Integer.parseInt(field.substring(0, space));
+		String reason = field.substring(space + 1);
+		return reason.isEmpty() ? new CloseStatus(code) : new CloseStatus(code, reason);
+	}
+
 	private void relay(Kind kind, String target, @Nullable String exceptId, String frame) {
 		relay(kind, target, exceptId, frame, 0);
 	}
@@ -401,9 +435,13 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		raw.forEach((key, value) -> fields.put(RedisKeys.string(key), value));
 		byte[] originBytes = fields.get("o");
 		byte[] sequenceBytes = fields.get("s");
-		byte[] frameBytes = fields.get("f");
 		byte[] kindBytes = fields.get("k");
-		if (originBytes == null || sequenceBytes == null || frameBytes == null || kindBytes == null) {
+		if (originBytes == null || sequenceBytes == null || kindBytes == null) {
+			return;
+		}
+		Kind kind = Kind.of(kindBytes);
+		byte[] frameBytes = fields.get(kind.isClose() ? "c" : "f");
+		if (frameBytes == null) {
 			return;
 		}
 		String origin = RedisKeys.string(originBytes);
@@ -424,11 +462,25 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		byte[] stampBytes = fields.get("r");
 		Stamp stamp = (stampBytes != null) ? Stamp.of(frame, origin, Long.parseLong(RedisKeys.string(stampBytes)))
 				: null;
-		switch (Kind.of(kindBytes)) {
+		switch (kind) {
 			case ALL -> this.local.toAll(frame, exceptId, stamp);
 			case GROUP -> this.local.toGroup(target, frame, exceptId, stamp);
 			case USER -> this.local.toUser(target, frame, exceptId, stamp);
 			case CLIENT -> this.local.toClient(target, frame, stamp);
+			case CLOSE_GROUP -> closeHere(origin, "group", target, frame);
+			case CLOSE_USER -> closeHere(origin, "user", target, frame);
+		}
+	}
+
+	private void closeHere(String origin, String kind, String target, String field) {
+		CloseStatus status = closeStatus(field);
+		logger.info(LogMessage.format("Closing the connections of %s %s on this node, asked by node %s: %s", kind,
+				target, origin, status));
+		if (kind.equals("user")) {
+			this.local.closeUser(target, status);
+		}
+		else {
+			this.local.closeGroup(target, status);
 		}
 	}
 
@@ -456,7 +508,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 
 	enum Kind {
 
-		ALL("a"), GROUP("g"), USER("u"), CLIENT("c");
+		ALL("a"), GROUP("g"), USER("u"), CLIENT("c"), CLOSE_GROUP("G"), CLOSE_USER("U");
 
 		final byte[] code;
 
@@ -469,8 +521,14 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 				case 'g' -> GROUP;
 				case 'u' -> USER;
 				case 'c' -> CLIENT;
+				case 'G' -> CLOSE_GROUP;
+				case 'U' -> CLOSE_USER;
 				default -> ALL;
 			};
+		}
+
+		boolean isClose() {
+			return this == CLOSE_GROUP || this == CLOSE_USER;
 		}
 
 	}

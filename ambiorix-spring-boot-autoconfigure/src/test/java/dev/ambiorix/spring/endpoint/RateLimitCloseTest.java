@@ -1,0 +1,106 @@
+package dev.ambiorix.spring.endpoint;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.TestApplication;
+import dev.ambiorix.spring.support.TestClient;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A client that keeps breaking the rate limit is answered {@code rate_limited} and then
+ * closed with 1008, while a bystander receives every broadcast.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "ambiorix.websocket.rate-limit.messages-per-second=5", "ambiorix.websocket.rate-limit.burst=5",
+				"ambiorix.websocket.rate-limit.max-violations=10",
+				"ambiorix.websocket.rate-limit.violation-window=10s" })
+class RateLimitCloseTest {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WebSocketClients clients;
+
+	@Test
+	void flooderGetsRateLimitedThenA1008CloseWhileABystanderReceivesEveryBroadcast() throws Exception {
+		try (TestClient bystander = TestClient.connect(this.port); TestClient flooder = TestClient.connect(this.port)) {
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 2);
+			int ticks = 0;
+			for (int i = 0; i < 60; i++) {
+				this.clients.broadcast("tick", ticks++);
+				try {
+					flooder.request("increment", i, i);
+				}
+				catch (CompletionException ex) {
+					// The server has closed the flooder.
+				}
+			}
+			for (int i = 0; i < 20; i++) {
+				this.clients.broadcast("tick", ticks++);
+			}
+			assertThat(flooder.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1008);
+			assertThat(flooder.closeReason()).isEqualTo("rate limit exceeded too often");
+			int replies = 0;
+			int limited = 0;
+			for (String text : flooder.drain(Duration.ofMillis(200))) {
+				JsonNode frame = json.readTree(text);
+				String name = frame.get("name").stringValue();
+				if (name.equals("ambiorix:error")) {
+					assertThat(frame.get("message").get("code").stringValue()).isEqualTo("rate_limited");
+					limited++;
+				}
+				else if (!name.equals("tick")) {
+					replies++;
+				}
+			}
+			assertThat(replies).as("frames within the burst answered").isBetween(5, 7);
+			assertThat(limited).as("rate_limited answers before the close").isEqualTo(10);
+			List<Integer> received = new ArrayList<>();
+			for (int i = 0; i < ticks; i++) {
+				JsonNode frame = bystander.next();
+				assertThat(frame.get("name").stringValue()).isEqualTo("tick");
+				received.add(frame.get("message").intValue());
+			}
+			assertThat(received).as("every broadcast, in order").isSorted().hasSize(ticks).doesNotHaveDuplicates();
+			assertThat(bystander.isOpen()).isTrue();
+		}
+	}
+
+	@Test
+	void clientThatBreaksTheLimitFewerTimesThanMaxViolationsStaysOpen() {
+		try (TestClient client = TestClient.connect(this.port)) {
+			for (int i = 0; i < 14; i++) {
+				client.request("increment", i, i);
+			}
+			int limited = 0;
+			for (int i = 0; i < 14; i++) {
+				JsonNode frame = client.next();
+				if (frame.get("name").stringValue().equals("ambiorix:error")) {
+					limited++;
+				}
+			}
+			assertThat(limited).isBetween(7, 9);
+			assertThat(client.drain(Duration.ofMillis(300))).as("no close after the answers").isEmpty();
+			assertThat(client.closeCode()).isNotDone();
+		}
+	}
+
+}
