@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.metrics;
 
 import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
+import dev.ambiorix.spring.cluster.redis.RedisRelay;
 import dev.ambiorix.spring.handler.HandlerRegistry;
 import dev.ambiorix.spring.session.LocalClients;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +44,23 @@ public final class AmbiorixMetricsAutoConfiguration {
 			ClientGauges gauges = new ClientGauges(clients);
 			gauges.register(registry);
 			return gauges;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.micrometer.core.instrument.MeterRegistry",
+			"org.springframework.data.redis.connection.RedisConnectionFactory" })
+	@ConditionalOnBean(
+			type = { "io.micrometer.core.instrument.MeterRegistry", "dev.ambiorix.spring.cluster.redis.RedisRelay" })
+	static class ClusterMetersConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterMeters ambiorixClusterMeters(RedisRelay relay, MeterRegistry registry) {
+			ClusterMeters meters = new ClusterMeters(relay);
+			meters.register(registry);
+			return meters;
 		}
 
 	}
