@@ -3,6 +3,7 @@ package dev.ambiorix.spring.metrics;
 import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
 import dev.ambiorix.spring.cluster.redis.RedisRelay;
 import dev.ambiorix.spring.handler.HandlerRegistry;
+import dev.ambiorix.spring.recovery.Recovery;
 import dev.ambiorix.spring.session.LocalClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -36,6 +37,15 @@ public final class AmbiorixMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		ClientMeters ambiorixClientMeters(MeterRegistry registry, HandlerRegistry handlers) {
 			return new ClientMeters(registry, handlers);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(Recovery.class)
+		RecoveryMeters ambiorixRecoveryMeters(Recovery recovery, MeterRegistry registry) {
+			RecoveryMeters meters = new RecoveryMeters(recovery);
+			meters.register(registry);
+			return meters;
 		}
 
 		@Bean
