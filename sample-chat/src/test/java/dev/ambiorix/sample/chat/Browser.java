@@ -151,7 +151,9 @@ final class Browser implements AutoCloseable {
 	}
 
 	void waitFor(String what, java.util.function.BooleanSupplier condition) {
+		// A list re-rendered while it is read leaves stale elements: read it again.
 		new WebDriverWait(this.driver, Duration.ofSeconds(15)).withMessage(what)
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
 			.until((driver) -> condition.getAsBoolean());
 	}
 
