@@ -5,6 +5,7 @@
 // medians and ratios to results/ and draws the chart.
 //
 //   node harness/harness.js [--quick] [--rounds N] [--only scenario,scenario] [--servers a,b] [--out NAME]
+//   node harness/harness.js --only cluster [--quick] [--rounds N] [--out NAME]   (harness/cluster.js)
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -28,6 +29,12 @@ const plan = quick
   : { rounds: 4, echoMs: 2500, fanoutMs: 2500, idleConnections: 10000, stuck: { durationMs: 5000, waitMs: 25000 }, warmupScale: 1, budgetSeconds: 860, pauseMs: 300 };
 if (option('--rounds')) plan.rounds = Number(option('--rounds'));
 const only = option('--only') ? option('--only').split(',') : null;
+// The cluster scenario (two nodes and one Redis, beside Socket.IO) has servers of its own
+// and runs alone: `--only cluster`.
+if (only && only.includes('cluster')) {
+  require('./cluster');
+  return;
+}
 
 const SCENARIOS = [
   { id: 'echo-1', kind: 'echo', connections: 1 },

@@ -17,7 +17,14 @@ const { performance } = require('node:perf_hooks');
 const WebSocket = require('ws');
 
 const config = JSON.parse(process.argv[2]);
-const url = `ws://127.0.0.1:${config.port}/`;
+// The cluster scenario spreads clients over several nodes (`ports`), in turn, so that the
+// first client (the sender) is on the first node.
+const ports = config.ports ?? [config.port];
+// `socketio`: the same scenario spoken as Socket.IO (Engine.IO 4 over a WebSocket, no
+// polling), the peer in the cluster scenario.
+const socketio = config.protocol === 'socketio';
+const urls = ports.map((port) => (socketio ? `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket` : `ws://127.0.0.1:${port}/`));
+let nextUrl = 0;
 // Connections come from many loopback source addresses, so that tens of thousands of
 // them (and the TIME_WAIT they leave behind) never run out of ephemeral ports.
 const SOURCE_ADDRESSES = 50;
@@ -30,22 +37,40 @@ function sourceAddress() {
 
 function connect(onMessage) {
   return new Promise((resolve) => {
+    const url = urls[nextUrl];
+    nextUrl = (nextUrl + 1) % urls.length;
     const ws = new WebSocket(url, {
       localAddress: sourceAddress(),
       handshakeTimeout: 15000,
       perMessageDeflate: false,
     });
     let settled = false;
-    ws.on('open', () => {
-      settled = true;
-      resolve(ws);
-    });
-    ws.on('error', () => {
+    const settle = (value) => {
       if (!settled) {
         settled = true;
-        resolve(null);
+        resolve(value);
       }
-    });
+    };
+    ws.on('error', () => settle(null));
+    if (socketio) {
+      // Engine.IO open ("0{...}"), then the client joins the main namespace ("40") and is
+      // connected on the server's "40{...}"; events are "42[...]"; the server's pings ("2")
+      // are answered ("3").
+      ws.on('message', (data) => {
+        const type = data[0];
+        if (type === 0x34 && data[1] === 0x32) {
+          if (onMessage) onMessage(ws, data);
+        } else if (type === 0x32) {
+          ws.send('3');
+        } else if (type === 0x30) {
+          ws.send('40');
+        } else if (type === 0x34 && data[1] === 0x30) {
+          settle(ws);
+        }
+      });
+      return;
+    }
+    ws.on('open', () => settle(ws));
     if (onMessage) ws.on('message', (data) => onMessage(ws, data));
   });
 }
@@ -102,6 +127,7 @@ function sequenceOf(data) {
 }
 
 function frame(name, k, padding) {
+  if (socketio) return `42["${name}",{"k":${k},"p":"${padding}"}]`;
   return `{"name":"${name}","message":{"k":${k},"p":"${padding}"},"isAmbiorix":true}`;
 }
 
@@ -185,6 +211,30 @@ async function echo() {
   closeAll(clients);
 }
 
+// Sequence numbers from here on are probes, never counted.
+const PROBE = 1_000_000_000;
+
+/**
+ * With `probe`: broadcast until every client has had one, before the window. A client is
+ * open once the handshake's answer arrives, which can be before its server has counted
+ * it among the clients (on a loaded machine, long enough for a broadcast to miss it, and
+ * for a window to stall on a broadcast that never completes). Socket.IO's clients wait
+ * for the namespace's answer, sent once the server has them.
+ */
+async function probe(clients) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    clients[0].send(frame('chat', PROBE + attempt, ''));
+    const deadline = performance.now() + 300;
+    while (performance.now() < deadline && !clients.every((ws) => ws.probed)) await sleep(5);
+    if (clients.every((ws) => ws.probed)) {
+      // Let the other copies of earlier attempts arrive before the window.
+      if (attempt > 0) await sleep(300);
+      return;
+    }
+  }
+  throw new Error('not every client received a probe broadcast within 30 s');
+}
+
 // Fan-out: one client sends `chat`, the server broadcasts it to all N clients (sender
 // included); `window` broadcasts are kept in flight; a broadcast is complete when the
 // last client has it.
@@ -208,6 +258,10 @@ async function fanout() {
   };
   const onMessage = (ws, data) => {
     const k = sequenceOf(data);
+    if (k >= PROBE) {
+      ws.probed = true;
+      return;
+    }
     const left = remaining.get(k);
     if (left === undefined) return;
     if (measuring) deliveries++;
@@ -222,6 +276,7 @@ async function fanout() {
   };
   const { clients, failed } = await connectMany(n, onMessage);
   sender = clients[0];
+  if (config.probe && clients.length === n) await probe(clients);
   send(`READY ${JSON.stringify({ connected: clients.length, failed })}`);
   if (clients.length !== n) {
     // A broadcast would never complete; report what happened instead of hanging.

@@ -94,7 +94,8 @@ function add(roomName, entry) {
   }
 }
 
-// Joining answers with the room's recent posts, so a newcomer (or a page that reconnected) catches up.
+// Joining answers with the room's recent posts, so a newcomer (or a page whose recovery
+// failed) catches up.
 async function join(roomName) {
   const joined = await Ambiorix.request('join', { nickname, room: roomName, person });
   const state = room(joined.room);
@@ -160,7 +161,21 @@ chat.receive('post', (post) => add(post.room, { kind: 'post', ...post }))
   })
   .on('open', () => {
     setStatus('connected', 'open');
-    if (nickname) rejoinAll();
+    // With a session (Ambiorix.id() is known), the `recovered` hook follows: wait for it.
+    if (nickname && Ambiorix.id() === null) rejoinAll();
+  })
+  .on('recovered', (result) => {
+    if (!nickname) return;
+    if (!result.recovered) {
+      // A fresh start under a new id: join again, and reload what the rooms show.
+      rejoinAll();
+      return;
+    }
+    // The server kept the rooms and the presence, and replayed what was missed: keep the
+    // log as it is, and send what waits.
+    for (const state of rooms.values()) state.joined = true;
+    renderRoom();
+    flush();
   })
   .on('close', (info) => {
     setStatus(info.reconnect ? 'reconnecting…' : 'disconnected', info.reconnect ? 'reconnecting' : 'closed');

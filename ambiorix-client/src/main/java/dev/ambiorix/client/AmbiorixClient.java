@@ -60,6 +60,11 @@ import tools.jackson.databind.json.JsonMapper;
  * a server that never replies to requests, such as Ambiorix's R server, build it with
  * {@link Builder#protocolExtensions(boolean) protocolExtensions(false)}, and it sends
  * only what such a server accepts.
+ * <p>
+ * Against our server the client recovers after a reconnect (SPEC section 7): same
+ * {@linkplain #id() id}, every message missed delivered once and in order, then
+ * {@link ConnectionListener#onRecovered(boolean, String)}; see
+ * {@link Builder#recovery(boolean)}.
  */
 public final class AmbiorixClient implements AutoCloseable {
 
@@ -97,7 +102,9 @@ public final class AmbiorixClient implements AutoCloseable {
 
 	private final ScheduledThreadPoolExecutor scheduler;
 
-	private final ConnectionHandshake handshake = ConnectionHandshake.NONE;
+	private final ConnectionHandshake handshake;
+
+	private final @Nullable Recovery recovery;
 
 	private final ConcurrentMap<String, Consumer<JsonNode>> receivers = new ConcurrentHashMap<>();
 
@@ -157,6 +164,14 @@ public final class AmbiorixClient implements AutoCloseable {
 		this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("ambiorix-client-" + number + "-timer-"));
 		this.scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		if (builder.recovery && builder.protocolExtensions) {
+			this.recovery = new Recovery(this.codec, this::answered);
+			this.handshake = this.recovery;
+		}
+		else {
+			this.recovery = null;
+			this.handshake = ConnectionHandshake.NONE;
+		}
 	}
 
 	/**
@@ -192,6 +207,16 @@ public final class AmbiorixClient implements AutoCloseable {
 			}
 		}
 		return this.firstOpen.copy();
+	}
+
+	/**
+	 * Return the client id the server gave, the same after a recovered reconnect, as
+	 * {@code WebSocketClient.id()} on our server.
+	 * @return the id, or {@code null} before the server's welcome or when recovery is off
+	 */
+	public @Nullable String id() {
+		Recovery recovery = this.recovery;
+		return (recovery != null) ? recovery.clientId() : null;
 	}
 
 	/**
@@ -515,8 +540,15 @@ public final class AmbiorixClient implements AutoCloseable {
 				this.state = State.RECONNECTING;
 			}
 		}
-		failPending(socket, new AmbiorixDisconnectedException("disconnected",
-				"connection lost (" + code + ((reason.isEmpty()) ? "" : " " + reason) + ") before the reply"));
+		this.handshake.lost();
+		if (!finished && this.reconnect.enabled() && this.handshake.canResume()) {
+			// The reply may come in the replay; the answer to the next hello settles it.
+			awaitRecovery(socket);
+		}
+		else {
+			failPending(socket, new AmbiorixDisconnectedException("disconnected",
+					"connection lost (" + code + ((reason.isEmpty()) ? "" : " " + reason) + ") before the reply"));
+		}
 		if (error != null) {
 			emit((listener) -> listener.onError(error));
 		}
@@ -686,6 +718,36 @@ public final class AmbiorixClient implements AutoCloseable {
 		failed.forEach((request) -> fail(request.future, failure));
 	}
 
+	private void awaitRecovery(WebSocket socket) {
+		for (PendingRequest request : this.pending.values()) {
+			if (request.socket == socket) {
+				request.awaitingRecovery = true;
+				request.socket = null;
+			}
+		}
+	}
+
+	/**
+	 * The server answered a hello; called by {@link Recovery} on the JDK's thread, before
+	 * the frames that follow the answer.
+	 */
+	private void answered(boolean recovered, @Nullable String reason, boolean tell) {
+		// The replay is complete: a reply that did not come in it will not come.
+		AmbiorixDisconnectedException failure = new AmbiorixDisconnectedException("disconnected",
+				"connection lost before the reply, and " + (recovered ? "the recovery did not replay it"
+						: "the session was not recovered (" + reason + ")"));
+		List<PendingRequest> failed = new ArrayList<>();
+		for (PendingRequest request : this.pending.values()) {
+			if (request.awaitingRecovery && this.pending.remove(request.id, request)) {
+				failed.add(request);
+			}
+		}
+		failed.forEach((request) -> fail(request.future, failure));
+		if (tell) {
+			emit((listener) -> listener.onRecovered(recovered, reason));
+		}
+	}
+
 	private AmbiorixDisconnectedException closedException() {
 		return new AmbiorixDisconnectedException("closed", "the client is closed");
 	}
@@ -802,6 +864,8 @@ public final class AmbiorixClient implements AutoCloseable {
 
 		private boolean protocolExtensions = true;
 
+		private boolean recovery = true;
+
 		private final List<ConnectionListener> listeners = new ArrayList<>();
 
 		private @Nullable Executor executor;
@@ -913,6 +977,25 @@ public final class AmbiorixClient implements AutoCloseable {
 		 */
 		public Builder protocolExtensions(boolean enabled) {
 			this.protocolExtensions = enabled;
+			return this;
+		}
+
+		/**
+		 * Set whether the client asks our server for recovery (SPEC section 7): on by
+		 * default, as in {@code ambiorix.js}, and off whenever
+		 * {@link #protocolExtensions(boolean) protocolExtensions(false)}. On, every
+		 * connection begins with an {@code ambiorix:hello}; after a reconnect within the
+		 * server's window the client keeps its id and gets every message it missed, once
+		 * and in order, before {@link ConnectionListener#onRecovered(boolean, String)}; a
+		 * request whose connection was lost gets its reply through the replay or fails
+		 * with {@code disconnected}. A server without recovery refuses the hello with an
+		 * {@code ambiorix:error} that handlers never see, and the client goes on with
+		 * protocol version 1.
+		 * @param enabled whether to ask for recovery
+		 * @return this builder
+		 */
+		public Builder recovery(boolean enabled) {
+			this.recovery = enabled;
 			return this;
 		}
 

@@ -8,13 +8,13 @@ import java.util.function.Consumer;
  * given at connect and what it last received, and take the server's
  * {@code ambiorix:}-named answers before any handler sees them.
  * <p>
- * Only {@link #NONE} exists today: the server side of recovery does not. A handshake must
- * only ever run when the server has offered it, since a protocol version 1 server
- * (Ambiorix's R server) may close the connection on frames it does not know.
+ * {@link #NONE} with {@code protocolExtensions(false)} or {@code recovery(false)}, so
+ * that a protocol version 1 server (Ambiorix's R server) sees only version 1 frames;
+ * {@link Recovery} otherwise.
  */
 interface ConnectionHandshake {
 
-	/** No handshake: protocol version 1, and our server until it offers recovery. */
+	/** No handshake: protocol version 1. */
 	ConnectionHandshake NONE = new ConnectionHandshake() {
 
 		@Override
@@ -40,5 +40,20 @@ interface ConnectionHandshake {
 	 * @return {@code true} if it was the handshake's and must not reach handlers
 	 */
 	boolean intercept(EnvelopeCodec.Inbound envelope);
+
+	/**
+	 * Return whether the next connection may recover this one's session, so that replies
+	 * lost with it may come in the replay.
+	 * @return {@code true} if a hello will present a session
+	 */
+	default boolean canResume() {
+		return false;
+	}
+
+	/**
+	 * The connection closed.
+	 */
+	default void lost() {
+	}
 
 }

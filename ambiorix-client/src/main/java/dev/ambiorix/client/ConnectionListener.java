@@ -2,6 +2,8 @@ package dev.ambiorix.client;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Hears the life of an {@link AmbiorixClient}'s connection. Every method does nothing by
  * default; callbacks run on the client's executor, one at a time, in the order the events
@@ -32,6 +34,19 @@ public interface ConnectionListener {
 	 * @param delay the delay before it
 	 */
 	default void onReconnect(int attempt, Duration delay) {
+	}
+
+	/**
+	 * The server answered a reconnect that asked for recovery: with {@code true}, every
+	 * message missed while away has already reached its handler, once and in order, and
+	 * the client id is the same; with {@code false}, the client starts fresh under a new
+	 * id, and what it missed is lost, so reload what the application shows.
+	 * @param recovered whether the session was recovered
+	 * @param reason why not, or {@code null}: {@code expired}, {@code unknown_session},
+	 * {@code user_changed}, {@code history_exceeded} from our server, or
+	 * {@code unsupported} from a server without recovery
+	 */
+	default void onRecovered(boolean recovered, @Nullable String reason) {
 	}
 
 	/**

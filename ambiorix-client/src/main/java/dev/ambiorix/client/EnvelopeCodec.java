@@ -63,8 +63,10 @@ final class EnvelopeCodec {
 		}
 		JsonNode message = node.get("message");
 		JsonNode id = node.get("id");
+		JsonNode offset = node.get("offset");
 		return new Inbound(name.stringValue(), (message != null) ? message : NullNode.getInstance(),
-				(id != null && !id.isNull()) ? id : null);
+				(id != null && !id.isNull()) ? id : null,
+				(offset != null && offset.isString()) ? offset.stringValue() : null);
 	}
 
 	AmbiorixErrorException error(JsonNode message) {
@@ -87,8 +89,10 @@ final class EnvelopeCodec {
 	 * @param name the name
 	 * @param message the message, a {@code NullNode} when absent
 	 * @param id the id, present on replies to requests only
+	 * @param offset the recovery offset, {@code <node>:<number>}, present for clients
+	 * that asked for recovery
 	 */
-	record Inbound(String name, JsonNode message, @Nullable JsonNode id) {
+	record Inbound(String name, JsonNode message, @Nullable JsonNode id, @Nullable String offset) {
 
 		boolean isError() {
 			return ERROR_NAME.equals(this.name);

@@ -27,6 +27,12 @@ final class PendingRequest {
 
 	volatile @Nullable Future<?> timeout;
 
+	/**
+	 * Whether the connection it was written to was lost and its reply may come in the
+	 * replay of the next one.
+	 */
+	volatile boolean awaitingRecovery;
+
 	PendingRequest(long id, String name, JavaType replyType) {
 		this.id = id;
 		this.name = name;

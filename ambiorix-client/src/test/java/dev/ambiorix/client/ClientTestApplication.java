@@ -91,6 +91,13 @@ class ClientTestApplication {
 			return "slept " + millis;
 		}
 
+		@Receive("noted")
+		String noted(int millis) throws InterruptedException {
+			this.inbox.messages.add("noted " + millis);
+			Thread.sleep(millis);
+			return "noted after " + millis;
+		}
+
 		@Receive("handshake")
 		List<String> handshake(WebSocketSession session) {
 			HttpHeaders headers = session.getHandshakeHeaders();

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records the connection events a client reports.
  */
@@ -17,6 +19,9 @@ class RecordingListener implements ConnectionListener {
 	final List<Duration> reconnectDelays = new CopyOnWriteArrayList<>();
 
 	final List<Throwable> errors = new CopyOnWriteArrayList<>();
+
+	/** {@code true}, or the reason recovery failed. */
+	final List<String> recoveries = new CopyOnWriteArrayList<>();
 
 	@Override
 	public void onOpen(AmbiorixClient client) {
@@ -31,6 +36,11 @@ class RecordingListener implements ConnectionListener {
 	@Override
 	public void onReconnect(int attempt, Duration delay) {
 		this.reconnectDelays.add(delay);
+	}
+
+	@Override
+	public void onRecovered(boolean recovered, @Nullable String reason) {
+		this.recoveries.add(recovered ? "true" : String.valueOf(reason));
 	}
 
 	@Override

@@ -27,7 +27,7 @@ import org.springframework.web.socket.CloseStatus;
  * their last heartbeat, and an operation that disconnects one client.
  */
 @Endpoint(id = "ambiorix")
-public final class AmbiorixEndpoint {
+final class AmbiorixEndpoint {
 
 	static final CloseStatus DISCONNECTED = CloseStatus.POLICY_VIOLATION.withReason("disconnected by an operator");
 

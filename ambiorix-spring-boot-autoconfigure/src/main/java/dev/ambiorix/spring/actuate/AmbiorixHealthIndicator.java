@@ -19,7 +19,7 @@ import org.springframework.context.event.ContextClosedEvent;
  * while a {@link NodeHealth} (the cluster relay, say) reports one; OUT_OF_SERVICE once
  * the application is shutting down.
  */
-public final class AmbiorixHealthIndicator
+final class AmbiorixHealthIndicator
 		implements HealthIndicator, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
 	private final LocalClients clients;

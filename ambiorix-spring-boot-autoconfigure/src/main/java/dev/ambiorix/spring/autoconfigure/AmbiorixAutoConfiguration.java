@@ -120,7 +120,8 @@ public final class AmbiorixAutoConfiguration {
 			AmbiorixProperties properties) {
 		AmbiorixProperties.Websocket websocket = properties.getWebsocket();
 		return new ClientConnections(clients, writer,
-				new OutboundLimits(websocket.getSendBufferSize().toBytes(), websocket.getSendTimeLimit()));
+				new OutboundLimits(websocket.getSendBufferSize().toBytes(), websocket.getSendTimeLimit()),
+				websocket.getMaxTextMessageSize().toBytes());
 	}
 
 	@Bean

@@ -117,7 +117,6 @@ public final class AmbiorixWebSocketHandler implements WebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
-		JettyConnectionSettings.apply(session, this.limits.maxMessageBytes());
 		TomcatMessageBuffers.apply(session);
 		ClientConnection client = this.connections.open(session);
 		this.inbound.put(session.getId(), new Inbound(client, new FrameAssembler(this.limits.maxMessageBytes()),

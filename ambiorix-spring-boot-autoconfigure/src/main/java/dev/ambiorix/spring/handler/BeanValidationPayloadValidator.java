@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.handler;
 
+import dev.ambiorix.spring.InvalidMessageException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

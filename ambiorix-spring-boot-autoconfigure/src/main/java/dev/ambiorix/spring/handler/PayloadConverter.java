@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.handler;
 
+import dev.ambiorix.spring.InvalidMessageException;
 import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.handler;
 
+import dev.ambiorix.spring.InvalidMessageException;
 import org.springframework.core.MethodParameter;
 
 /**

@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.handler;
 
+import dev.ambiorix.spring.InvalidMessageException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;

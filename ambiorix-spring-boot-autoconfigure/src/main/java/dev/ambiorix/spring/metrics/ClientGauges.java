@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Gauges read from this node's clients when a registry asks: how many are connected, and
  * how much waits for the slowest of them.
  */
-public final class ClientGauges {
+final class ClientGauges {
 
 	private final LocalClients clients;
 

@@ -24,7 +24,7 @@ import org.springframework.web.socket.CloseStatus;
  * ({@code ambiorix:error}, {@code ambiorix:pong}) or {@code unknown}, so no client can
  * create a tag value.
  */
-public final class ClientMeters implements AmbiorixMonitor {
+final class ClientMeters implements AmbiorixMonitor {
 
 	static final String UNKNOWN = "unknown";
 

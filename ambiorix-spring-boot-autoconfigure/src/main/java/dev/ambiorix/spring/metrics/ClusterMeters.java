@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.Timer;
  * Meters of the Redis cluster relay: envelopes relayed out and in, the relay's lag,
  * envelopes that failed, and those waiting while the relay is down.
  */
-public final class ClusterMeters {
+final class ClusterMeters {
 
 	private final RedisRelay relay;
 

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The {@code ambiorix.recovery} counter: attempts to recover a session, by outcome.
  */
-public final class RecoveryMeters {
+final class RecoveryMeters {
 
 	private final Recovery recovery;
 

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sessions and a bounded history in this node's memory: recovery on one node.
  */
-public final class MemoryRecoveryStore implements RecoveryStore {
+final class MemoryRecoveryStore implements RecoveryStore {
 
 	private final String nodeId = UUID.randomUUID().toString().substring(0, 8);
 

@@ -25,6 +25,8 @@ public final class ClientConnections implements DisposableBean {
 
 	private final OutboundLimits limits;
 
+	private final long maxMessageBytes;
+
 	/**
 	 * Runs closes that may block (Tomcat's), each for at most a millisecond when the
 	 * client is stuck: a few threads, however many clients go at once.
@@ -32,15 +34,28 @@ public final class ClientConnections implements DisposableBean {
 	private final ThreadPoolExecutor closer;
 
 	/**
-	 * Create the factory.
+	 * Create the factory, for messages of up to 64 KiB.
 	 * @param clients where open clients are registered
 	 * @param writer writes envelopes for {@code send}
 	 * @param limits each client's outbound limits
 	 */
 	public ClientConnections(LocalClients clients, EnvelopeWriter writer, OutboundLimits limits) {
+		this(clients, writer, limits, 64 * 1024);
+	}
+
+	/**
+	 * Create the factory.
+	 * @param clients where open clients are registered
+	 * @param writer writes envelopes for {@code send}
+	 * @param limits each client's outbound limits
+	 * @param maxMessageBytes the largest message a client may send, which the container
+	 * must let through to the endpoint
+	 */
+	public ClientConnections(LocalClients clients, EnvelopeWriter writer, OutboundLimits limits, long maxMessageBytes) {
 		this.clients = clients;
 		this.writer = writer;
 		this.limits = limits;
+		this.maxMessageBytes = maxMessageBytes;
 		CustomizableThreadFactory closeThreads = new CustomizableThreadFactory("ambiorix-close-");
 		closeThreads.setDaemon(true);
 		this.closer = new ThreadPoolExecutor(CLOSE_THREADS, CLOSE_THREADS, 10, TimeUnit.SECONDS,
@@ -56,8 +71,8 @@ public final class ClientConnections implements DisposableBean {
 	 */
 	public ClientConnection open(WebSocketSession session) {
 		ClientConnection client = new ClientConnection(UUID.randomUUID().toString(), session,
-				Transports.forSession(session, this.limits, this.closer), this.writer, this.limits, this.clients,
-				this.closer);
+				Transports.forSession(session, this.limits, this.closer, this.maxMessageBytes), this.writer,
+				this.limits, this.clients, this.closer);
 		this.clients.add(client);
 		return client;
 	}

@@ -35,17 +35,31 @@ final class JettyTransport implements Transport {
 	}
 
 	/**
-	 * Return a transport for a session whose native session is Jetty's.
+	 * Return a transport for a session whose native session is Jetty's, and make the
+	 * endpoint's limits mean on that connection what they mean on Tomcat.
+	 * <p>
+	 * On Jetty, Spring receives each text message whole, and Jetty closes a message over
+	 * its own limit (64 KiB unless configured) with 1009 before the endpoint sees it; and
+	 * Jetty drops a connection after 30 s without traffic, whatever
+	 * {@code ambiorix.websocket.idle-timeout} and the ping interval say. Set on each of
+	 * the endpoint's connections as it opens, so that other WebSocket endpoints of the
+	 * application keep Jetty's settings.
 	 * @param session the Spring session
 	 * @param limits the outbound limits, which bound how long a close may take
+	 * @param maxMessageBytes the endpoint's largest message
 	 * @return the transport, or {@code null} for a session of another container
 	 */
-	static @Nullable Transport forSession(WebSocketSession session, OutboundLimits limits) {
+	static @Nullable Transport forSession(WebSocketSession session, OutboundLimits limits, long maxMessageBytes) {
 		Session nativeSession = (session instanceof NativeWebSocketSession adapter)
 				? adapter.getNativeSession(Session.class) : null;
 		if (nativeSession == null) {
 			return null;
 		}
+		nativeSession.setMaxTextMessageSize(maxMessageBytes);
+		// Binary messages get an error envelope, not 1009, up to the same limit.
+		nativeSession.setMaxBinaryMessageSize(maxMessageBytes);
+		// The client supervisor owns idleness: pings, and the idle timeout.
+		nativeSession.setIdleTimeout(Duration.ZERO);
 		Duration sendTimeLimit = limits.sendTimeLimit();
 		Duration second = Duration.ofSeconds(1);
 		return new JettyTransport(nativeSession, (sendTimeLimit.compareTo(second) < 0) ? sendTimeLimit : second);

@@ -45,15 +45,17 @@ final class Transports {
 	 * @param session the session
 	 * @param limits the outbound limits
 	 * @param closer the small pool where closes that may block run
+	 * @param maxMessageBytes the endpoint's largest message, which Jetty must let through
 	 * @return the transport
 	 */
-	static Transport forSession(WebSocketSession session, OutboundLimits limits, Executor closer) {
+	static Transport forSession(WebSocketSession session, OutboundLimits limits, Executor closer,
+			long maxMessageBytes) {
 		Session nativeSession = (JAKARTA_PRESENT && session instanceof StandardWebSocketSession standard)
 				? standard.getNativeSession(Session.class) : null;
 		if (nativeSession != null) {
 			return TomcatTransport.forSession(session, nativeSession, limits, closer);
 		}
-		Transport jetty = JETTY_PRESENT ? JettyTransport.forSession(session, limits) : null;
+		Transport jetty = JETTY_PRESENT ? JettyTransport.forSession(session, limits, maxMessageBytes) : null;
 		if (jetty != null) {
 			return jetty;
 		}

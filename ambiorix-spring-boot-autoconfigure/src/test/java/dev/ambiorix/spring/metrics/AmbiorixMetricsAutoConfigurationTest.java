@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.metrics;
 
 import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
+import dev.ambiorix.spring.protocol.ErrorCode;
 import dev.ambiorix.spring.session.AmbiorixMonitor;
 import dev.ambiorix.spring.session.LocalClients;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +34,7 @@ class AmbiorixMetricsAutoConfigurationTest {
 			assertThat(context).hasSingleBean(HandlerObservations.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.find("ambiorix.connections").gauge()).isNotNull();
-			assertThat(registry.find("ambiorix.errors").counters()).hasSize(7);
+			assertThat(registry.find("ambiorix.errors").counters()).hasSize(ErrorCode.values().length);
 			assertThat(context.getBean(LocalClients.class).monitor()).isNotSameAs(AmbiorixMonitor.NONE);
 		});
 	}

@@ -1,5 +1,6 @@
 package dev.ambiorix.sample.chat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Comparator;
@@ -8,13 +9,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.Member;
 import dev.ambiorix.spring.Receive;
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.event.ClientRecoveredEvent;
 import dev.ambiorix.spring.event.MemberLeftEvent;
-import dev.ambiorix.spring.handler.InvalidMessageException;
+import dev.ambiorix.spring.InvalidMessageException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -22,6 +28,8 @@ import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -30,7 +38,7 @@ import org.springframework.stereotype.Component;
  * each room (presence, on every node), and the recent posts for a newcomer.
  */
 @Component
-class Chat {
+class Chat implements DisposableBean {
 
 	static final String DEFAULT_ROOM = "general";
 
@@ -83,8 +91,24 @@ class Chat {
 		}
 	};
 
-	Chat(WebSocketClients clients) {
+	/**
+	 * How long a leave waits before it is announced: a person back within it (a network
+	 * blip, recovered or joined again) was never announced gone.
+	 */
+	private final Duration leaveNoticeDelay;
+
+	/** Leave notices waiting, by room and person. */
+	private final Map<String, ScheduledFuture<?>> leaving = new LinkedHashMap<>();
+
+	private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "chat-leave-notices");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	Chat(WebSocketClients clients, @Value("${chat.leave-notice-delay:5s}") Duration leaveNoticeDelay) {
 		this.clients = clients;
+		this.leaveNoticeDelay = leaveNoticeDelay;
 	}
 
 	/**
@@ -105,9 +129,12 @@ class Chat {
 			throw new InvalidMessageException("nickname: '" + nickname + "' is taken in this room");
 		}
 		boolean alreadyHere = present.stream().anyMatch((other) -> other.person().equals(person));
+		// Back before the leave was announced: neither "left" nor "joined".
+		ScheduledFuture<?> leave = this.leaving.remove(room + "\n" + person);
+		boolean comingBack = leave != null && leave.cancel(false);
 		client.setPresence(new Presence(nickname, person));
 		client.join(ROOM_PREFIX + room);
-		if (!alreadyHere) {
+		if (!alreadyHere && !comingBack) {
 			this.clients.group(ROOM_PREFIX + room)
 				.broadcastExcept(client, "notice", new Notice(room, nickname + " joined"));
 		}
@@ -141,7 +168,11 @@ class Chat {
 		client.leave(ROOM_PREFIX + roomName(leave.room()));
 	}
 
-	/** Someone left a room: they left it, closed the page, or their node was lost. */
+	/**
+	 * Someone left a room: they left it, closed the page, lost their connection or their
+	 * node. The online list says so at once; the notice waits for the leave notice delay,
+	 * and is not given when the person is back by then.
+	 */
 	@EventListener
 	synchronized void left(MemberLeftEvent event) {
 		if (!event.group().startsWith(ROOM_PREFIX)) {
@@ -149,10 +180,53 @@ class Chat {
 		}
 		String room = event.group().substring(ROOM_PREFIX.length());
 		Presence presence = presence(event.member().presence());
-		if (presence != null && present(room).stream().noneMatch((other) -> other.person().equals(presence.person()))) {
-			this.clients.group(event.group()).broadcast("notice", new Notice(room, presence.nickname() + " left"));
+		if (presence != null && !isPresent(room, presence.person())) {
+			String key = room + "\n" + presence.person();
+			ScheduledFuture<?> earlier = this.leaving.remove(key);
+			if (earlier != null) {
+				earlier.cancel(false);
+			}
+			this.leaving.put(key, this.timer.schedule(() -> announceLeave(key, room, presence),
+					this.leaveNoticeDelay.toMillis(), TimeUnit.MILLISECONDS));
 		}
 		broadcastOnline(room);
+	}
+
+	/**
+	 * A client came back within the recovery window, in its rooms again: it is online,
+	 * and its leave is not announced.
+	 */
+	@EventListener
+	synchronized void recovered(ClientRecoveredEvent event) {
+		Presence presence = presence(event.client().presence());
+		for (String group : event.client().groups()) {
+			if (group.startsWith(ROOM_PREFIX)) {
+				String room = group.substring(ROOM_PREFIX.length());
+				if (presence != null) {
+					ScheduledFuture<?> leave = this.leaving.remove(room + "\n" + presence.person());
+					if (leave != null) {
+						leave.cancel(false);
+					}
+				}
+				broadcastOnline(room);
+			}
+		}
+	}
+
+	private synchronized void announceLeave(String key, String room, Presence presence) {
+		if (this.leaving.remove(key) == null || isPresent(room, presence.person())) {
+			return;
+		}
+		this.clients.group(ROOM_PREFIX + room).broadcast("notice", new Notice(room, presence.nickname() + " left"));
+	}
+
+	private boolean isPresent(String room, String person) {
+		return present(room).stream().anyMatch((other) -> other.person().equals(person));
+	}
+
+	@Override
+	public void destroy() {
+		this.timer.shutdownNow();
 	}
 
 	private void broadcastOnline(String room) {

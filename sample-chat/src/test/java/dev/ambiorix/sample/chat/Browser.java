@@ -119,11 +119,11 @@ final class Browser implements AutoCloseable {
 	}
 
 	List<String> online() {
-		return this.driver.findElements(By.cssSelector("#online li")).stream().map(WebElement::getText).toList();
+		return texts("#online li");
 	}
 
 	List<String> messages() {
-		return this.driver.findElements(By.cssSelector("#messages li")).stream().map(WebElement::getText).toList();
+		return texts("#messages li");
 	}
 
 	/** Posts shown, as "author: text". */
@@ -132,6 +132,26 @@ final class Browser implements AutoCloseable {
 		return (List<String>) ((JavascriptExecutor) this.driver)
 			.executeScript("return Array.from(document.querySelectorAll('#messages li.post'), (li) =>"
 					+ " li.querySelector('strong').textContent + ': ' + li.querySelector('span').textContent);");
+	}
+
+	/** Notices shown ("… joined", "… left"), in order. */
+	List<String> notices() {
+		return texts("#messages li.notice");
+	}
+
+	/**
+	 * The texts of the elements, read in one script: the page re-renders its lists, and
+	 * elements found one call earlier may be gone.
+	 */
+	@SuppressWarnings("unchecked")
+	private List<String> texts(String cssSelector) {
+		return (List<String>) ((JavascriptExecutor) this.driver).executeScript(
+				"return Array.from(document.querySelectorAll(arguments[0]), (e) => e.innerText.trim());", cssSelector);
+	}
+
+	/** Run a script in the page and return its value. */
+	Object run(String script) {
+		return ((JavascriptExecutor) this.driver).executeScript(script);
 	}
 
 	int count(String cssSelector) {
@@ -151,8 +171,12 @@ final class Browser implements AutoCloseable {
 	}
 
 	void waitFor(String what, java.util.function.BooleanSupplier condition) {
+		waitFor(what, Duration.ofSeconds(15), condition);
+	}
+
+	void waitFor(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
 		// A list re-rendered while it is read leaves stale elements: read it again.
-		new WebDriverWait(this.driver, Duration.ofSeconds(15)).withMessage(what)
+		new WebDriverWait(this.driver, timeout).withMessage(what)
 			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
 			.until((driver) -> condition.getAsBoolean());
 	}

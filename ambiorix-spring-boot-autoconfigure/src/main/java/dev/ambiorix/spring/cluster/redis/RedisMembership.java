@@ -52,7 +52,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * the other live nodes, read from Redis on each call. When Redis is unreachable, the last
  * members read stand in for the other nodes.
  */
-public final class RedisMembership implements MemberDirectory, MembershipListener, ClusterNodes, SmartLifecycle {
+final class RedisMembership implements MemberDirectory, MembershipListener, ClusterNodes, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisMembership.class);
 

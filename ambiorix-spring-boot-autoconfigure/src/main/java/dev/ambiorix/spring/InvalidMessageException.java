@@ -1,8 +1,10 @@
-package dev.ambiorix.spring.handler;
+package dev.ambiorix.spring;
 
 /**
- * The envelope's message does not convert to the handler's parameter type, or fails
- * validation. Its message names the field path and is safe to show to the client.
+ * The envelope's message is not acceptable: it does not convert to the handler's
+ * parameter type, fails validation, or a handler refuses it. Thrown from a
+ * {@code @Receive} method, it answers the sender with error {@code invalid_message} and
+ * this detail, which is shown to the client as it is, and nothing is logged as a failure.
  */
 public class InvalidMessageException extends RuntimeException {
 

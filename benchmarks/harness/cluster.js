@@ -1,0 +1,455 @@
+'use strict';
+// The cluster scenario (issue 9): a fan-out to 1,000 clients on one node and on two nodes
+// behind one Redis, for the starter and for Socket.IO 4 with its Redis streams adapter.
+// Started by harness.js for `--only cluster`.
+//
+//   benchmarks/run --only cluster [--rounds N] [--quick] [--out NAME]
+//
+// One `redis-server` (no persistence) on a free port serves both clusters; four systems:
+//   starter-1   the starter, one node, ambiorix.cluster.mode=local (the default)
+//   starter-2   two starter nodes, ambiorix.cluster.mode=redis, 500 clients on each
+//   socketio-1  Socket.IO, one node, no adapter
+//   socketio-2  two Socket.IO nodes with @socket.io/redis-streams-adapter, 500 clients on each
+// The sender is always a client of the first node, so on two nodes half the deliveries
+// cross Redis. CPU time of every node, of Redis and of the load generator is read from
+// /proc around each measured window; Redis's XADD and XREAD counts from INFO commandstats.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+const http = require('node:http');
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const quick = args.includes('--quick');
+// --clients and --window change the fan-out, --systems runs a subset: with 10 clients and
+// many broadcasts in flight, the same harness measures how many envelopes per second cross
+// Redis and what each costs it (`--clients 10 --window 16 --systems starter-2,socketio-2`).
+const CLIENTS = Number(option('--clients') || 1000);
+const WINDOW = Number(option('--window') || 2);
+// Each round runs the four systems once (connecting 1,000 clients, then a window; under
+// a minute a round even on a loaded machine). The warm-up round's windows are five times
+// as long (20 s): after two 4 s windows the JVMs' C2 compiler threads still took a quarter
+// of a node's CPU in the next window, which counted against the JVMs. The compiler
+// threads' share is measured in every window. The whole scenario stays under 12 minutes,
+// servers' start-up included.
+const plan = quick
+  ? { rounds: 1, fanoutMs: 2000, warmupScale: 2, budgetSeconds: 240, roundLimitSeconds: 120, pauseMs: 200 }
+  : { rounds: 4, fanoutMs: 4000, warmupScale: 5, budgetSeconds: 560, roundLimitSeconds: 120, pauseMs: 500 };
+if (option('--rounds')) plan.rounds = Number(option('--rounds'));
+
+const outDir = path.join(root, 'results', option('--out') || (quick ? 'quick/cluster' : 'cluster'));
+const logDir = path.join(outDir, 'logs');
+fs.mkdirSync(logDir, { recursive: true });
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+const startedAt = Date.now();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (...parts) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)}s]`, ...parts);
+
+// The same JVM flags as the other scenarios (harness.js).
+const JVM_FLAGS = ['-Xms256m', '-Xmx2g', '-XX:+UseG1GC'];
+const starterJar = path.join(root, 'servers/starter/target/bench-server-starter.jar');
+const starter = (port, extra = []) => [
+  'java',
+  [...JVM_FLAGS, '-jar', starterJar, `--server.port=${port}`, '--server.address=127.0.0.1', '--spring.main.banner-mode=off', '--logging.level.root=WARN', ...extra],
+];
+const starterInRedisMode = (redisPort) => [
+  // The bench server leaves Spring Data Redis's auto-configuration off unless told.
+  '--spring.autoconfigure.exclude=',
+  '--ambiorix.cluster.mode=redis',
+  '--spring.data.redis.host=127.0.0.1',
+  `--spring.data.redis.port=${redisPort}`,
+  '--ambiorix.cluster.prefix=bench',
+];
+const socketio = (port, redisUrl) => ['node', [path.join(root, 'servers/socketio/server.js'), String(port), ...(redisUrl ? [redisUrl] : [])]];
+
+const ALL_SYSTEMS = [
+  { id: 'starter-1', protocol: 'ambiorix', nodes: () => [starter] },
+  { id: 'starter-2', protocol: 'ambiorix', redis: true, nodes: (redisPort) => [1, 2].map(() => (port) => starter(port, starterInRedisMode(redisPort))) },
+  { id: 'socketio-1', protocol: 'socketio', nodes: () => [(port) => socketio(port)] },
+  { id: 'socketio-2', protocol: 'socketio', redis: true, nodes: (redisPort) => [1, 2].map(() => (port) => socketio(port, `redis://127.0.0.1:${redisPort}`)) },
+];
+
+const SYSTEMS = option('--systems') ? ALL_SYSTEMS.filter((system) => option('--systems').split(',').includes(system.id)) : ALL_SYSTEMS;
+
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** CPU time of a JVM's JIT compiler threads (C1, C2), 0 for other processes. */
+function compilerSeconds(pid) {
+  let ticks = 0;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (!/^C[12] CompilerThre/.test(fs.readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8'))) continue;
+      const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the thread has gone
+    }
+  }
+  return ticks / CLK_TCK;
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function httpGet(port, pathname, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path: pathname, timeout: timeoutMs }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', reject);
+  });
+}
+
+/** One Redis command, inline, on a fresh connection: the reply's text. */
+function redisCommand(port, command, timeoutMs = 5000) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let reply = '';
+    const timer = setTimeout(() => socket.destroy(new Error(`redis ${command}: timeout`)), timeoutMs);
+    socket.on('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      // A simple reply ends at its first CRLF; a bulk reply ("$<length>") once it is whole.
+      const bulk = reply.match(/^\$(\d+)\r\n/);
+      if ((bulk && Buffer.byteLength(reply) >= bulk[0].length + Number(bulk[1]) + 2) || (!bulk && reply.includes('\r\n') && reply[0] !== '$')) {
+        clearTimeout(timer);
+        socket.end();
+        resolve(reply);
+      }
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/**
+ * Redis's command counts, and its CPU time as getrusage gives it in INFO (microseconds,
+ * where /proc's clock ticks of 10 ms are too coarse for the few percent of a core Redis
+ * takes in a window of seconds).
+ */
+async function redisCommandStats(port) {
+  const info = await redisCommand(port, 'INFO cpu commandstats');
+  const calls = (command) => Number((info.match(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm')) || [])[1] || 0);
+  const field = (name) => Number((info.match(new RegExp(`^${name}:([\\d.]+)`, 'm')) || [])[1] || 0);
+  return { xadd: calls('xadd'), xread: calls('xread'), cpu: field('used_cpu_sys') + field('used_cpu_user') };
+}
+
+const running = [];
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    for (const child of running) child.kill('SIGKILL');
+    process.exit(124);
+  });
+}
+
+function spawnLogged(name, command, commandArgs) {
+  const out = fs.openSync(path.join(logDir, `${name}.log`), 'w');
+  const child = spawn(command, commandArgs, { stdio: ['ignore', out, out] });
+  running.push(child);
+  return child;
+}
+
+async function startRedis() {
+  const port = await freePort();
+  const child = spawnLogged('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}; see ${logDir}/redis.log`);
+    try {
+      if ((await redisCommand(port, 'PING', 1000)).startsWith('+PONG')) return { port, pid: child.pid, child };
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error('redis-server did not answer within 15 s');
+}
+
+async function startNode(name, command) {
+  const port = await freePort();
+  const [executable, commandArgs] = command(port);
+  const child = spawnLogged(name, executable, commandArgs);
+  // Three JVMs start at once on a shared machine: allow for it.
+  const deadline = Date.now() + 180000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${logDir}/${name}.log`);
+    try {
+      await httpGet(port, '/bench/ready', 2000);
+      return { name, port, pid: child.pid, child };
+    } catch {
+      await sleep(300);
+    }
+  }
+  throw new Error(`${name} did not start within 180 s`);
+}
+
+/** One fan-out run against a system's nodes; CPU of nodes, Redis and generator around the window. */
+function runFanout(system, redis, durationMs) {
+  return new Promise((resolve, reject) => {
+    const config = { scenario: 'fanout', clients: CLIENTS, ports: system.nodes.map((node) => node.port), protocol: system.protocol, durationMs, window: WINDOW, probe: true };
+    const child = spawn('node', [path.join(root, 'loadgen/loadgen.js'), JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`load generator for ${system.id} timed out`));
+    }, plan.roundLimitSeconds * 1000);
+    const sample = async () => ({
+      wall: process.hrtime.bigint(),
+      nodes: system.nodes.map((node) => cpuSeconds(node.pid)),
+      compilers: system.nodes.map((node) => compilerSeconds(node.pid)),
+      redis: cpuSeconds(redis.pid),
+      loadgen: cpuSeconds(child.pid),
+    });
+    let buffered = '';
+    let before = null;
+    let after = null;
+    let stats = null;
+    child.stdout.on('data', async (chunk) => {
+      buffered += chunk.toString();
+      let newline;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (line.startsWith('READY')) {
+          const statsBefore = await redisCommandStats(redis.port);
+          before = await sample();
+          before.stats = statsBefore;
+          child.stdin.write('GO\n');
+        } else if (line === 'END') {
+          after = await sample();
+          stats = redisCommandStats(redis.port);
+        } else if (line.startsWith('RESULT')) {
+          clearTimeout(timer);
+          const result = JSON.parse(line.slice(7));
+          if (result.error || !before || !after) return resolve({ error: result.error || 'no measured window' });
+          const statsAfter = await stats;
+          const seconds = Number(after.wall - before.wall) / 1e9;
+          const nodesCpu = after.nodes.reduce((sum, value, i) => sum + value - before.nodes[i], 0);
+          // CPU from /proc, as for the nodes; per envelope from INFO's finer figure.
+          const redisCpu = after.redis - before.redis;
+          const compilerCpu = after.compilers.reduce((sum, value, i) => sum + value - before.compilers[i], 0);
+          const redisInfoCpu = statsAfter.cpu - before.stats.cpu;
+          const xadds = statsAfter.xadd - before.stats.xadd;
+          const deliveries = result.deliveries;
+          resolve({
+            deliveriesPerSec: result.perSecond,
+            lastClientP50Ms: result.lastClientMs.p50,
+            lastClientP99Ms: result.lastClientMs.p99,
+            broadcasts: result.broadcasts,
+            nodesCpuUsPerDelivery: deliveries ? (nodesCpu * 1e6) / deliveries : null,
+            jitCpuUsPerDelivery: deliveries && system.protocol === 'ambiorix' ? (compilerCpu * 1e6) / deliveries : null,
+            clusterCpuUsPerDelivery: deliveries ? ((nodesCpu + redisCpu) * 1e6) / deliveries : null,
+            redisCpuUsPerEnvelope: system.redis && xadds > 0 ? (redisInfoCpu * 1e6) / xadds : null,
+            xadds,
+            envelopesPerSec: xadds / seconds,
+            xreads: statsAfter.xread - before.stats.xread,
+            nodesCpuShare: nodesCpu / seconds,
+            redisCpuShare: redisCpu / seconds,
+            redisInfoCpuShare: redisInfoCpu / seconds,
+            loadgenCpuShare: (after.loadgen - before.loadgen) / seconds,
+            loadAverage1m: os.loadavg()[0],
+          });
+        }
+      }
+    });
+    child.on('exit', (code) => {
+      if (code !== 0 && !after) {
+        clearTimeout(timer);
+        reject(new Error(`load generator for ${system.id} exited with ${code}`));
+      }
+    });
+  });
+}
+
+const METRICS = [
+  ['deliveriesPerSec', 'deliveries/s', 0],
+  ['lastClientP50Ms', 'last client p50 ms', 1],
+  ['lastClientP99Ms', 'last client p99 ms', 1],
+  ['nodesCpuUsPerDelivery', 'nodes CPU µs/delivery', 2],
+  ['jitCpuUsPerDelivery', 'of which JVM JIT compiler threads µs/delivery', 2],
+  ['clusterCpuUsPerDelivery', 'nodes + Redis CPU µs/delivery', 2],
+  ['redisCpuUsPerEnvelope', 'Redis CPU µs/envelope (INFO cpu ÷ XADDs)', 1],
+  ['xadds', 'XADDs in the window', 0],
+  ['envelopesPerSec', 'envelopes/s through Redis (XADDs/s)', 0],
+  ['xreads', 'XREADs in the window', 0],
+  ['broadcasts', 'broadcasts completed', 0],
+  ['nodesCpuShare', 'nodes CPU (cores)', 2],
+  ['redisCpuShare', 'Redis CPU (cores, /proc)', 3],
+  ['redisInfoCpuShare', 'Redis CPU (cores, INFO cpu)', 3],
+  ['loadgenCpuShare', 'load generator CPU (cores)', 2],
+  ['loadAverage1m', 'load average (1 min) after the window', 1],
+];
+const ALL_RATIOS = [
+  ['starter-2', 'socketio-2', 'starter-2 ÷ socketio-2'],
+  ['starter-2', 'starter-1', 'starter-2 ÷ starter-1'],
+  ['socketio-2', 'socketio-1', 'socketio-2 ÷ socketio-1'],
+  ['starter-1', 'socketio-1', 'starter-1 ÷ socketio-1'],
+];
+
+const RATIOS = ALL_RATIOS.filter(([a, b]) => SYSTEMS.some((s) => s.id === a) && SYSTEMS.some((s) => s.id === b));
+
+function median(values) {
+  const sorted = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function summarise(rounds) {
+  const medians = {};
+  for (const { id } of SYSTEMS) {
+    const values = rounds.map((round) => round[id]).filter((value) => value && !value.error);
+    medians[id] = { rounds: values.length };
+    for (const [key] of METRICS) medians[id][key] = median(values.map((value) => value[key]));
+    const errors = rounds.map((round) => round[id] && round[id].error).filter(Boolean);
+    if (errors.length) medians[id].errors = errors;
+  }
+  return medians;
+}
+
+const format = (value, digits) => (value === null || value === undefined ? '—' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}×`);
+
+function markdown(info, medians, rounds) {
+  const lines = [];
+  lines.push(`# Cluster fan-out to ${CLIENTS} clients (${quick ? 'quick' : 'full'} mode)`);
+  lines.push('');
+  lines.push(`${info.date} · ${info.cpu} · ${info.memoryGiB} GiB · Linux ${info.kernel} · ${info.java} · Node ${info.node} · ${info.redis} · socket.io ${info.socketio}, @socket.io/redis-streams-adapter ${info.adapter}, redis (client) ${info.redisClient}`);
+  lines.push('');
+  lines.push(`${CLIENTS} clients (split evenly over the nodes, the sender on the first), ${WINDOW} broadcasts in flight, ${plan.fanoutMs} ms windows; medians of ${rounds.length} interleaved rounds after a warm-up round; ratios are of medians (for times and CPU, below 1 is better).`);
+  lines.push(`Load average at the start: ${info.loadAverageAtStart.map((v) => v.toFixed(1)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores: **the machine was loaded** by other work during this run; read the ratios, not the absolute figures.`);
+  lines.push('');
+  const header = ['metric', ...SYSTEMS.map((s) => s.id), ...RATIOS.map(([, , label]) => label)];
+  lines.push(`| ${header.join(' | ')} |`);
+  lines.push(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  for (const [key, label, digits] of METRICS) {
+    const row = [label, ...SYSTEMS.map((s) => format(medians[s.id][key], digits))];
+    for (const [a, b] of RATIOS) row.push(key.startsWith('xread') || key.startsWith('load') || key === 'xadds' || key === 'broadcasts' || !(medians[a] && medians[b]) ? '' : ratio(medians[a][key], medians[b][key]));
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  const errors = SYSTEMS.flatMap((s) => (medians[s.id].errors || []).map((e) => `${s.id}: ${e}`));
+  if (errors.length) lines.push('', `Errors: ${errors.join('; ')}`);
+  lines.push('');
+  lines.push('Every round:');
+  lines.push('');
+  lines.push('| round | system | deliveries/s | p50 / p99 ms | nodes µs/delivery | Redis µs/envelope | Redis cores | load avg |');
+  lines.push('|---:|---|---:|---:|---:|---:|---:|---:|');
+  rounds.forEach((round, i) => {
+    for (const { id } of SYSTEMS) {
+      const r = round[id];
+      if (!r) continue;
+      if (r.error) {
+        lines.push(`| ${i + 1} | ${id} | error: ${r.error} | | | | | |`);
+        continue;
+      }
+      lines.push(`| ${i + 1} | ${id} | ${format(r.deliveriesPerSec, 0)} | ${format(r.lastClientP50Ms, 1)} / ${format(r.lastClientP99Ms, 1)} | ${format(r.nodesCpuUsPerDelivery, 2)} | ${format(r.redisCpuUsPerEnvelope, 1)} | ${format(r.redisInfoCpuShare, 3)} | ${format(r.loadAverage1m, 1)} |`);
+    }
+  });
+  return lines.join('\n');
+}
+
+function version(module) {
+  try {
+    return require(path.join(root, 'node_modules', module, 'package.json')).version;
+  } catch {
+    return '?';
+  }
+}
+
+function machine() {
+  const cpu = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: `${cpu.length} × ${cpu[0].model}`,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    java: (spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[1] || 'java').trim(),
+    node: process.version,
+    redis: spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ').slice(0, 3).join(' '),
+    socketio: version('socket.io'),
+    adapter: version('@socket.io/redis-streams-adapter'),
+    redisClient: version('redis'),
+    loadAverageAtStart: os.loadavg(),
+  };
+}
+
+async function main() {
+  const info = machine();
+  log(`cluster scenario: ${plan.rounds} rounds after a warm-up, ${CLIENTS} clients, load average ${info.loadAverageAtStart.map((v) => v.toFixed(1)).join(' ')}`);
+  const redis = await startRedis();
+  log(`started redis-server on port ${redis.port} (pid ${redis.pid})`);
+  // Every node of every system at once: start-up is the slow part on a busy machine.
+  const systems = await Promise.all(
+    SYSTEMS.map(async (system) => {
+      const nodes = await Promise.all(system.nodes(redis.port).map((command, i) => startNode(`${system.id}-node${i + 1}`, command)));
+      log(`started ${system.id}: ${nodes.map((node) => `port ${node.port} (pid ${node.pid})`).join(', ')}`);
+      return { ...system, nodes };
+    })
+  );
+  const rounds = [];
+  const write = () => {
+    const medians = summarise(rounds);
+    const output = { mode: quick ? 'quick' : 'full', plan, clients: CLIENTS, window: WINDOW, machine: info, systems: SYSTEMS.map((s) => s.id), medians, rounds, roundsCompleted: rounds.length, durationSeconds: (Date.now() - startedAt) / 1000 };
+    fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(output, null, 2) + '\n');
+    fs.writeFileSync(path.join(outDir, 'results.md'), markdown(info, medians, rounds) + '\n');
+    return medians;
+  };
+  let lastRoundSeconds = 0;
+  for (let round = 0; round <= plan.rounds; round++) {
+    const elapsed = (Date.now() - startedAt) / 1000;
+    if (round > 1 && elapsed + lastRoundSeconds > plan.budgetSeconds) {
+      log(`stopping after ${rounds.length} rounds: another would exceed the ${plan.budgetSeconds} s budget`);
+      break;
+    }
+    const roundStarted = Date.now();
+    const warmup = round === 0;
+    const order = systems.map((_, i) => systems[(i + round) % systems.length]);
+    const results = {};
+    for (const system of order) {
+      try {
+        results[system.id] = await runFanout(system, redis, Math.round(plan.fanoutMs * (warmup ? plan.warmupScale : 1)));
+      } catch (error) {
+        results[system.id] = { error: String(error.message || error) };
+      }
+      log(`${warmup ? 'warm-up' : `round ${round}`} ${system.id}: ${JSON.stringify(results[system.id])}`);
+      await sleep(plan.pauseMs);
+    }
+    if (!warmup) {
+      rounds.push(results);
+      write();
+      lastRoundSeconds = (Date.now() - roundStarted) / 1000;
+    }
+  }
+  const medians = write();
+  log(`wrote ${path.relative(process.cwd(), outDir) || '.'}/results.{json,md}`);
+  console.log('\n' + markdown(info, medians, rounds));
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const child of running) child.kill('SIGKILL');
+  });
