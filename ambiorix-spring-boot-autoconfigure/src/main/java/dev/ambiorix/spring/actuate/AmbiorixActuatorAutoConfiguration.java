@@ -2,6 +2,7 @@ package dev.ambiorix.spring.actuate;
 
 import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
 import dev.ambiorix.spring.handler.HandlerRegistry;
+import dev.ambiorix.spring.session.ClusterNodes;
 import dev.ambiorix.spring.session.LocalClients;
 import dev.ambiorix.spring.session.NodeHealth;
 
@@ -32,8 +33,9 @@ public final class AmbiorixActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		AmbiorixEndpoint ambiorixEndpoint(HandlerRegistry handlers, LocalClients clients) {
-			return new AmbiorixEndpoint(handlers, clients);
+		AmbiorixEndpoint ambiorixEndpoint(HandlerRegistry handlers, LocalClients clients,
+				ObjectProvider<ClusterNodes> cluster) {
+			return new AmbiorixEndpoint(handlers, clients, cluster.getIfUnique());
 		}
 
 	}

@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.ambiorix.spring.handler.HandlerRegistry;
 import dev.ambiorix.spring.handler.ReceiveHandler;
 import dev.ambiorix.spring.session.ClientConnection;
+import dev.ambiorix.spring.session.ClusterNodes;
 import dev.ambiorix.spring.session.LocalClients;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +23,8 @@ import org.springframework.web.socket.CloseStatus;
 
 /**
  * The {@code ambiorix} actuator endpoint: the registered handlers and the clients of this
- * node (never their attributes), and an operation that disconnects one client.
+ * node (never their attributes), the groups with members here, the cluster's nodes with
+ * their last heartbeat, and an operation that disconnects one client.
  */
 @Endpoint(id = "ambiorix")
 final class AmbiorixEndpoint {
@@ -33,14 +35,27 @@ final class AmbiorixEndpoint {
 
 	private final LocalClients clients;
 
+	private final @Nullable ClusterNodes cluster;
+
 	/**
 	 * Create the endpoint.
 	 * @param handlers the registered handlers
 	 * @param clients this node's clients
 	 */
 	public AmbiorixEndpoint(HandlerRegistry handlers, LocalClients clients) {
+		this(handlers, clients, null);
+	}
+
+	/**
+	 * Create the endpoint, with the nodes of a cluster.
+	 * @param handlers the registered handlers
+	 * @param clients this node's clients
+	 * @param cluster the cluster's nodes, or {@code null} when this node is alone
+	 */
+	public AmbiorixEndpoint(HandlerRegistry handlers, LocalClients clients, @Nullable ClusterNodes cluster) {
 		this.handlers = handlers;
 		this.clients = clients;
+		this.cluster = cluster;
 	}
 
 	/**
@@ -59,7 +74,34 @@ final class AmbiorixEndpoint {
 			.map(AmbiorixEndpoint::describe)
 			.sorted(Comparator.comparing(ClientDescriptor::connectedAt))
 			.toList();
-		return new AmbiorixDescriptor(handlers, clients);
+		List<GroupDescriptor> groups = this.clients.groupNames()
+			.stream()
+			.sorted()
+			.map((group) -> new GroupDescriptor(group, this.clients.groupMembers(group).size()))
+			.filter((group) -> group.members() > 0)
+			.toList();
+		return new AmbiorixDescriptor(handlers, clients, groups, cluster());
+	}
+
+	private @Nullable ClusterDescriptor cluster() {
+		ClusterNodes cluster = this.cluster;
+		if (cluster == null) {
+			return null;
+		}
+		try {
+			List<NodeDescriptor> nodes = cluster.lastHeartbeats()
+				.entrySet()
+				.stream()
+				.sorted(Map.Entry.comparingByKey())
+				.map((node) -> new NodeDescriptor(node.getKey(), node.getValue(),
+						node.getKey().equals(cluster.nodeId())))
+				.toList();
+			return new ClusterDescriptor(cluster.nodeId(), nodes, null);
+		}
+		catch (RuntimeException ex) {
+			return new ClusterDescriptor(cluster.nodeId(), List.of(),
+					"nodes unavailable: " + ex.getClass().getSimpleName());
+		}
 	}
 
 	/**
@@ -102,8 +144,40 @@ final class AmbiorixEndpoint {
 	 *
 	 * @param handlers the registered handlers, by name
 	 * @param clients the clients connected to this node, oldest first
+	 * @param groups the groups with members on this node, by name
+	 * @param cluster the cluster's nodes, or {@code null} when this node is alone
 	 */
-	public record AmbiorixDescriptor(List<HandlerDescriptor> handlers, List<ClientDescriptor> clients) {
+	public record AmbiorixDescriptor(List<HandlerDescriptor> handlers, List<ClientDescriptor> clients,
+			List<GroupDescriptor> groups, @Nullable ClusterDescriptor cluster) {
+	}
+
+	/**
+	 * A group with members on this node.
+	 *
+	 * @param name the group
+	 * @param members how many of this node's clients are in it
+	 */
+	public record GroupDescriptor(String name, int members) {
+	}
+
+	/**
+	 * The cluster as the shared store holds it.
+	 *
+	 * @param nodeId this node's id
+	 * @param nodes the registered nodes, by id
+	 * @param error why the nodes could not be read, or {@code null}
+	 */
+	public record ClusterDescriptor(String nodeId, List<NodeDescriptor> nodes, @Nullable String error) {
+	}
+
+	/**
+	 * A node of the cluster.
+	 *
+	 * @param id the node id
+	 * @param lastHeartbeat when it last wrote its heartbeat
+	 * @param self whether it is this node
+	 */
+	public record NodeDescriptor(String id, Instant lastHeartbeat, boolean self) {
 	}
 
 	/**

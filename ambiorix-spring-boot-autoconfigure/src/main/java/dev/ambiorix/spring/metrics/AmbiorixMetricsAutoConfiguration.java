@@ -1,7 +1,9 @@
 package dev.ambiorix.spring.metrics;
 
 import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
+import dev.ambiorix.spring.cluster.redis.RedisRelay;
 import dev.ambiorix.spring.handler.HandlerRegistry;
+import dev.ambiorix.spring.recovery.Recovery;
 import dev.ambiorix.spring.session.LocalClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -39,10 +41,36 @@ public final class AmbiorixMetricsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@ConditionalOnBean(Recovery.class)
+		RecoveryMeters ambiorixRecoveryMeters(Recovery recovery, MeterRegistry registry) {
+			RecoveryMeters meters = new RecoveryMeters(recovery);
+			meters.register(registry);
+			return meters;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		ClientGauges ambiorixClientGauges(LocalClients clients, MeterRegistry registry) {
 			ClientGauges gauges = new ClientGauges(clients);
 			gauges.register(registry);
 			return gauges;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.micrometer.core.instrument.MeterRegistry",
+			"org.springframework.data.redis.connection.RedisConnectionFactory" })
+	@ConditionalOnBean(
+			type = { "io.micrometer.core.instrument.MeterRegistry", "dev.ambiorix.spring.cluster.redis.RedisRelay" })
+	static class ClusterMetersConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterMeters ambiorixClusterMeters(RedisRelay relay, MeterRegistry registry) {
+			ClusterMeters meters = new ClusterMeters(relay);
+			meters.register(registry);
+			return meters;
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.ambiorix.spring.event.ClientRecoveredEvent;
 import dev.ambiorix.spring.session.ClientConnection;
@@ -79,6 +81,14 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 
 	private final Map<String, RecoveringClient> live = new ConcurrentHashMap<>();
 
+	/**
+	 * The outcomes of a recovery attempt: recovered, or the reason it was refused.
+	 */
+	public static final List<String> OUTCOMES = List.of("recovered", "unknown_session", "user_changed", "expired",
+			"history_exceeded");
+
+	private final Map<String, AtomicLong> attempts = new LinkedHashMap<>();
+
 	private volatile @Nullable ScheduledExecutorService refresher;
 
 	/**
@@ -98,6 +108,24 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		this.events = events;
 		this.window = window;
 		this.maxReplay = maxReplay;
+		OUTCOMES.forEach((outcome) -> this.attempts.put(outcome, new AtomicLong()));
+	}
+
+	/**
+	 * Return how many attempts to recover a session had the given outcome.
+	 * @param outcome one of {@link #OUTCOMES}
+	 * @return the number since start, 0 for an unknown outcome
+	 */
+	public long attempts(String outcome) {
+		AtomicLong count = this.attempts.get(outcome);
+		return (count != null) ? count.get() : 0;
+	}
+
+	private void attempted(String outcome) {
+		AtomicLong count = this.attempts.get(outcome);
+		if (count != null) {
+			count.incrementAndGet();
+		}
 	}
 
 	/**
@@ -259,6 +287,7 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		answer.put("id", client.id());
 		recovering.finishReplay(replay, frame(RECOVERED, answer));
 		save(recovering, System.currentTimeMillis() + this.window.toMillis());
+		attempted("recovered");
 		logger.debug(LogMessage.format("Client %s recovered with %d envelopes replayed", client.id(), replay.size()));
 		try {
 			this.events.publishEvent(new ClientRecoveredEvent(client, provisionalId));
@@ -269,6 +298,7 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	}
 
 	private void refuse(ClientConnection client, String reason) {
+		attempted(reason);
 		ObjectNode answer = this.json.createObjectNode();
 		answer.put("recovered", false);
 		answer.put("reason", reason);

@@ -61,8 +61,25 @@ class AmbiorixEndpointTest {
 			assertThat(listed.get("remoteAddress").stringValue()).startsWith("127.0.0.1:");
 			assertThat(listed.get("user").isNull()).isTrue();
 			assertThat(listed.get("connectedAt").stringValue()).isNotEmpty();
+			assertThat(body.get("groups")).as("no group yet").isEmpty();
+			assertThat(body.get("cluster").isNull()).as("no cluster in local mode").isTrue();
 			assertThat(send("GET", "/actuator/ambiorix/" + id).statusCode()).isEqualTo(200);
 			assertThat(send("GET", "/actuator/ambiorix/no-such-client").statusCode()).isEqualTo(404);
+		}
+	}
+
+	@Test
+	void endpointListsGroupsWithTheirMemberCountsOnThisNode() throws Exception {
+		try (TestClient first = TestClient.connect(this.port); TestClient second = TestClient.connect(this.port)) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.count() == 2);
+			this.clients.all().forEach((client) -> client.join("room"));
+			this.clients.all().iterator().next().join("lobby");
+			JsonNode groups = json.readTree(send("GET", "/actuator/ambiorix").body()).get("groups");
+			assertThat(groups).hasSize(2);
+			assertThat(groups.get(0).get("name").stringValue()).isEqualTo("lobby");
+			assertThat(groups.get(0).get("members").intValue()).isEqualTo(1);
+			assertThat(groups.get(1).get("name").stringValue()).isEqualTo("room");
+			assertThat(groups.get(1).get("members").intValue()).isEqualTo(2);
 		}
 	}
 

@@ -1,5 +1,11 @@
 package dev.ambiorix.spring.cluster;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +18,8 @@ import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -50,10 +58,12 @@ class RedisOutageTest {
 	@Test
 	void redisStoppedForFiveSecondsLocalDeliveryGoesOnAndWhatWaitedReachesTheOtherNodeOnceInOrder()
 			throws InterruptedException {
-		ConfigurableApplicationContext nodeA = this.nodes.start();
+		ConfigurableApplicationContext nodeA = this.nodes.start("management.endpoint.health.show-details=always");
 		ConfigurableApplicationContext nodeB = this.nodes.start();
 		TestClient onA = client(nodeA);
 		TestClient onB = client(nodeB);
+		assertThat(actuatorHealth(nodeA).get("components").get("ambiorixCluster").get("status").stringValue())
+			.isEqualTo("UP");
 		call(onA, "join", "room");
 		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).group("room").count() == 1);
 		WebSocketClients sender = clients(nodeA);
@@ -76,6 +86,9 @@ class RedisOutageTest {
 		HealthIndicator health = nodeA.getBean("ambiorixClusterHealthIndicator", HealthIndicator.class);
 		assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.health().getDetails()).containsEntry("waiting", 100L);
+		JsonNode down = actuatorHealth(nodeA);
+		assertThat(down.get("status").stringValue()).as("/actuator/health as a whole").isEqualTo("DOWN");
+		assertThat(down.get("components").get("ambiorixCluster").get("status").stringValue()).isEqualTo("DOWN");
 		assertThat(onB.drain(Duration.ofMillis(200))).as("nothing crosses while Redis is down").isEmpty();
 		Thread.sleep(Math.max(0, Duration.ofSeconds(5).toMillis() - (System.nanoTime() - stopped) / 1_000_000));
 		this.redis.restart();
@@ -89,6 +102,9 @@ class RedisOutageTest {
 		assertThat(onB.drain(Duration.ofMillis(300))).isEmpty();
 		await().atMost(Duration.ofSeconds(15)).until(relayA::isUp);
 		assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+		JsonNode up = actuatorHealth(nodeA);
+		assertThat(up.get("status").stringValue()).as(up.toString()).isEqualTo("UP");
+		assertThat(up.get("components").get("ambiorixCluster").get("status").stringValue()).isEqualTo("UP");
 		assertThat(relayA.waiting()).isZero();
 		assertThat(relayA.failed()).isZero();
 		// Presence is written again by the next heartbeat, with no false leave events.
@@ -150,6 +166,29 @@ class RedisOutageTest {
 			assertThat(event.member().clientId()).isEqualTo(onBId);
 			assertThat(event.member().presence().asString()).isEqualTo("Bee");
 		});
+	}
+
+	/** {@code GET /actuator/health} over HTTP: 200 when UP, 503 when DOWN. */
+	static JsonNode actuatorHealth(ConfigurableApplicationContext node) {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + RedisNodes.port(node) + "/actuator/health"))
+			.timeout(Duration.ofSeconds(10))
+			.build();
+		try {
+			HttpResponse<String> response = HttpClient.newHttpClient()
+				.send(request, HttpResponse.BodyHandlers.ofString());
+			JsonNode body = JsonMapper.builder().build().readTree(response.body());
+			assertThat(response.statusCode()).as(response.body())
+				.isEqualTo("UP".equals(body.get("status").stringValue()) ? 200 : 503);
+			return body;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	static WebSocketClients clients(ConfigurableApplicationContext node) {

@@ -16,6 +16,8 @@ import dev.ambiorix.spring.WebSocketClients;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.web.socket.CloseStatus;
+
 /**
  * {@link WebSocketClients} without a network, for unit tests of handlers: clients are
  * {@link RecordingWebSocketClient}s the test connects, every send and broadcast is
@@ -174,6 +176,11 @@ public final class RecordingWebSocketClients implements WebSocketClients {
 		@Override
 		public int count() {
 			return this.members.get().size();
+		}
+
+		@Override
+		public void close(CloseStatus status) {
+			this.members.get().forEach((client) -> client.close(status));
 		}
 
 		@Override

@@ -87,6 +87,9 @@ class RecordingWebSocketClientsTest {
 		grace.close();
 		assertThat(this.clients.group("kitchen").count()).isOne();
 		assertThat(grace.groups()).isEmpty();
+		this.clients.user("ada-user").close(CloseStatus.POLICY_VIOLATION);
+		assertThat(ada.closeStatus()).isEqualTo(CloseStatus.POLICY_VIOLATION);
+		assertThat(adaTab.closeStatus()).isEqualTo(CloseStatus.POLICY_VIOLATION);
 	}
 
 }

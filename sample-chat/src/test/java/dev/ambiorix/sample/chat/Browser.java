@@ -175,7 +175,10 @@ final class Browser implements AutoCloseable {
 	}
 
 	void waitFor(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
-		new WebDriverWait(this.driver, timeout).withMessage(what).until((driver) -> condition.getAsBoolean());
+		// A list re-rendered while it is read leaves stale elements: read it again.
+		new WebDriverWait(this.driver, timeout).withMessage(what)
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+			.until((driver) -> condition.getAsBoolean());
 	}
 
 	@Override

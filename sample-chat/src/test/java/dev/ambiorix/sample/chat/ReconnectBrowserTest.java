@@ -41,7 +41,7 @@ class ReconnectBrowserTest {
 	private static ConfigurableApplicationContext start(int port) {
 		return new SpringApplicationBuilder(ChatApplication.class)
 			.properties("server.port=" + port, "server.address=127.0.0.1", "spring.main.banner-mode=off")
-			.run();
+			.run("--management.server.port=0");
 	}
 
 	private static int freePort() throws IOException {

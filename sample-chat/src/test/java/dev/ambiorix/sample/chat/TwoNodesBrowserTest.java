@@ -44,7 +44,7 @@ class TwoNodesBrowserTest {
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
 					"ambiorix.cluster.mode=redis", "spring.data.redis.host=127.0.0.1",
 					"spring.data.redis.port=" + redis.port())
-			.run();
+			.run("--management.server.port=0");
 	}
 
 	private static String url(ConfigurableApplicationContext node) {

@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.cluster.redis;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import dev.ambiorix.spring.Member;
 import dev.ambiorix.spring.event.MemberLeftEvent;
 import dev.ambiorix.spring.session.ClientConnection;
+import dev.ambiorix.spring.session.ClusterNodes;
 import dev.ambiorix.spring.session.LocalClients;
 import dev.ambiorix.spring.session.MemberDirectory;
 import dev.ambiorix.spring.session.MembershipListener;
@@ -33,6 +35,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.zset.Tuple;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
@@ -49,7 +52,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * the other live nodes, read from Redis on each call. When Redis is unreachable, the last
  * members read stand in for the other nodes.
  */
-final class RedisMembership implements MemberDirectory, MembershipListener, SmartLifecycle {
+final class RedisMembership implements MemberDirectory, MembershipListener, ClusterNodes, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisMembership.class);
 
@@ -123,6 +126,25 @@ final class RedisMembership implements MemberDirectory, MembershipListener, Smar
 		this.relay = relay;
 		this.lastHeartbeatNanos = System.nanoTime() - heartbeatInterval.toNanos();
 		clients.listener(this);
+	}
+
+	@Override
+	public String nodeId() {
+		return this.keys.nodeId();
+	}
+
+	@Override
+	public Map<String, Instant> lastHeartbeats() {
+		Map<String, Instant> nodes = new LinkedHashMap<>();
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			Set<Tuple> registered = connection.zSetCommands().zRangeWithScores(this.keys.nodes(), 0, -1);
+			if (registered != null) {
+				for (Tuple node : registered) {
+					nodes.put(RedisKeys.string(node.getValue()), Instant.ofEpochMilli(node.getScore().longValue()));
+				}
+			}
+		}
+		return nodes;
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 import dev.ambiorix.spring.session.FrameDelivery;
 import dev.ambiorix.spring.session.LocalFrameDelivery;
@@ -103,6 +104,13 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	private final AtomicLong failed = new AtomicLong();
 
 	private final AtomicLong inFlight = new AtomicLong();
+
+	private final AtomicLong relayedOut = new AtomicLong();
+
+	private final AtomicLong relayedIn = new AtomicLong();
+
+	private volatile LongConsumer lagListener = (lag) -> {
+	};
 
 	/** The highest recovery number written to the stream. */
 	private final AtomicLong writtenStamp = new AtomicLong();
@@ -226,6 +234,33 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	 */
 	public long failed() {
 		return this.failed.get();
+	}
+
+	/**
+	 * Return how many envelopes this node wrote to the stream for other nodes.
+	 * @return the number written since start
+	 */
+	public long relayedOut() {
+		return this.relayedOut.get();
+	}
+
+	/**
+	 * Return how many envelopes from other nodes this node read from the stream and
+	 * delivered to its clients (duplicates of a batch written twice not counted).
+	 * @return the number delivered since start
+	 */
+	public long relayedIn() {
+		return this.relayedIn.get();
+	}
+
+	/**
+	 * Set what is told, for each envelope from another node, how many milliseconds passed
+	 * between its append to the stream (the milliseconds of its entry id, by the Redis
+	 * server's clock) and its delivery here.
+	 * @param listener takes the lag in milliseconds
+	 */
+	public void lagListener(LongConsumer listener) {
+		this.lagListener = listener;
 	}
 
 	/**
@@ -390,6 +425,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 			for (Outgoing envelope : batch) {
 				this.writtenStamp.accumulateAndGet(envelope.stamp(), Math::max);
 			}
+			this.relayedOut.addAndGet(batch.size());
 		}
 	}
 
@@ -409,7 +445,10 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 						continue;
 					}
 					for (ByteRecord record : records) {
-						deliver(record.getValue());
+						if (deliver(record.getValue())) {
+							this.relayedIn.incrementAndGet();
+							lag(record);
+						}
 						this.cursor = record.getId().getValue();
 					}
 				}
@@ -430,28 +469,40 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		return (last == null || last.isEmpty()) ? "0-0" : last.get(0).getId().getValue();
 	}
 
-	private void deliver(Map<byte[], byte[]> raw) {
+	private void lag(ByteRecord record) {
+		Long appended = record.getId().getTimestamp();
+		if (appended != null) {
+			try {
+				this.lagListener.accept(Math.max(0, System.currentTimeMillis() - appended));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("The relay lag listener failed", ex);
+			}
+		}
+	}
+
+	private boolean deliver(Map<byte[], byte[]> raw) {
 		Map<String, byte[]> fields = new HashMap<>(8);
 		raw.forEach((key, value) -> fields.put(RedisKeys.string(key), value));
 		byte[] originBytes = fields.get("o");
 		byte[] sequenceBytes = fields.get("s");
 		byte[] kindBytes = fields.get("k");
 		if (originBytes == null || sequenceBytes == null || kindBytes == null) {
-			return;
+			return false;
 		}
 		Kind kind = Kind.of(kindBytes);
 		byte[] frameBytes = fields.get(kind.isClose() ? "c" : "f");
 		if (frameBytes == null) {
-			return;
+			return false;
 		}
 		String origin = RedisKeys.string(originBytes);
 		if (origin.equals(this.keys.nodeId())) {
-			return;
+			return false;
 		}
 		long sequence = Long.parseLong(RedisKeys.string(sequenceBytes));
 		Long last = this.delivered.get(origin);
 		if (last != null && sequence <= last) {
-			return;
+			return false;
 		}
 		this.delivered.put(origin, sequence);
 		byte[] targetBytes = fields.get("t");
@@ -470,6 +521,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 			case CLOSE_GROUP -> closeHere(origin, "group", target, frame);
 			case CLOSE_USER -> closeHere(origin, "user", target, frame);
 		}
+		return true;
 	}
 
 	private void closeHere(String origin, String kind, String target, String field) {
