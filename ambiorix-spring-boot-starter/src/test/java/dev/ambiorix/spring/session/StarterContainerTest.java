@@ -65,7 +65,7 @@ class StarterContainerTest {
 				.isEqualTo("{\"name\":\"shout\",\"message\":\"HI\",\"isAmbiorix\":true}");
 			assertThat(this.clients.all()).singleElement()
 				.satisfies((client) -> assertThat(client.transport().getClass().getSimpleName())
-					.isEqualTo(jettySwapped ? "JettyTransport" : "JakartaAsyncTransport"));
+					.isEqualTo(jettySwapped ? "JettyTransport" : "TomcatTransport"));
 		}
 		finally {
 			socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
