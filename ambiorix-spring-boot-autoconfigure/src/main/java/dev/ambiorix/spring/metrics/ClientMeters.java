@@ -2,6 +2,7 @@ package dev.ambiorix.spring.metrics;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -111,7 +112,7 @@ final class ClientMeters implements AmbiorixMonitor {
 
 	@Override
 	public void closed(ClientConnection client, CloseStatus status) {
-		this.closed.get(CloseClass.of(status.getCode())).increment();
+		counter(this.closed, CloseClass.of(status.getCode())).increment();
 	}
 
 	@Override
@@ -126,7 +127,7 @@ final class ClientMeters implements AmbiorixMonitor {
 
 	@Override
 	public void rejected(@Nullable String name, ErrorCode code) {
-		this.errors.get(code).increment();
+		counter(this.errors, code).increment();
 		inbound(name, 2 + code.ordinal());
 	}
 
@@ -149,7 +150,14 @@ final class ClientMeters implements AmbiorixMonitor {
 
 	@Override
 	public void dropped(ClientConnection client, DropReason reason) {
-		this.dropped.get(reason).increment();
+		counter(this.dropped, reason).increment();
+	}
+
+	/**
+	 * Every key has its counter from the start: the maps are filled for each enum value.
+	 */
+	private static <K> Counter counter(Map<K, Counter> counters, K key) {
+		return Objects.requireNonNull(counters.get(key), "no counter");
 	}
 
 	private void inbound(@Nullable String name, int outcome) {
