@@ -89,7 +89,9 @@ class BlipBrowserTest {
 	void pageWhoseConnectionTheServerClosesShowsEveryPostOnceInOrderWithoutChurn() {
 		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ChatApplication.class)
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off")
-			.run(); Browser ann = new Browser().open(url(server)); Browser bob = new Browser().open(url(server))) {
+			.run("--management.server.port=0");
+				Browser ann = new Browser().open(url(server));
+				Browser bob = new Browser().open(url(server))) {
 			ann.join("ann");
 			bob.join("bob");
 			bob.waitFor("ann online on bob's page", () -> bob.online().equals(List.of("ann", "bob")));
@@ -137,7 +139,8 @@ class BlipBrowserTest {
 			.properties("server.port=" + port, "server.address=127.0.0.1", "spring.main.banner-mode=off",
 					"ambiorix.cluster.mode=redis", "spring.data.redis.host=127.0.0.1",
 					"spring.data.redis.port=" + redis.port(), "chat.leave-notice-delay=30s")
-			.run();
+			// Above application.properties, so that the nodes' management ports differ.
+			.run("--management.server.port=0");
 	}
 
 	private static String url(ConfigurableApplicationContext node) {
