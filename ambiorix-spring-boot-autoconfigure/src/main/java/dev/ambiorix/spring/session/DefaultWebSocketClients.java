@@ -84,20 +84,27 @@ public final class DefaultWebSocketClients implements WebSocketClients {
 	@Override
 	public ClientGroup group(String group) {
 		LocalClients.checkName("group", group);
-		return new Group(group);
+		return new Members(false, group);
 	}
 
 	@Override
 	public ClientGroup user(String user) {
 		LocalClients.checkName("user", user);
-		return new User(user);
+		return new Members(true, user);
 	}
 
-	private final class Group implements ClientGroup {
+	/**
+	 * The members of a group, or the connections of a user: the same operations, on the
+	 * delivery's and the directory's group or user side.
+	 */
+	private final class Members implements ClientGroup {
+
+		private final boolean user;
 
 		private final String name;
 
-		Group(String name) {
+		Members(boolean user, String name) {
+			this.user = user;
 			this.name = name;
 		}
 
@@ -108,81 +115,50 @@ public final class DefaultWebSocketClients implements WebSocketClients {
 
 		@Override
 		public void broadcast(String name, @Nullable Object message) {
-			DefaultWebSocketClients.this.delivery.toGroup(this.name,
-					DefaultWebSocketClients.this.writer.write(name, message), null);
+			deliver(DefaultWebSocketClients.this.writer.write(name, message), null);
 		}
 
 		@Override
 		public void broadcastExcept(WebSocketClient except, String name, @Nullable Object message) {
-			DefaultWebSocketClients.this.delivery.toGroup(this.name,
-					DefaultWebSocketClients.this.writer.write(name, message), except.id());
+			deliver(DefaultWebSocketClients.this.writer.write(name, message), except.id());
+		}
+
+		private void deliver(String frame, @Nullable String exceptId) {
+			FrameDelivery delivery = DefaultWebSocketClients.this.delivery;
+			if (this.user) {
+				delivery.toUser(this.name, frame, exceptId);
+			}
+			else {
+				delivery.toGroup(this.name, frame, exceptId);
+			}
 		}
 
 		@Override
 		public int count() {
-			return DefaultWebSocketClients.this.directory.groupCount(this.name);
+			MemberDirectory directory = DefaultWebSocketClients.this.directory;
+			return this.user ? directory.userCount(this.name) : directory.groupCount(this.name);
 		}
 
 		@Override
 		public List<Member> members() {
-			return DefaultWebSocketClients.this.directory.groupMembers(this.name);
+			MemberDirectory directory = DefaultWebSocketClients.this.directory;
+			return this.user ? directory.userMembers(this.name) : directory.groupMembers(this.name);
 		}
 
 		@Override
 		public void close(CloseStatus status) {
-			DefaultWebSocketClients.this.delivery.closeGroup(this.name, status);
+			FrameDelivery delivery = DefaultWebSocketClients.this.delivery;
+			if (this.user) {
+				delivery.closeUser(this.name, status);
+			}
+			else {
+				delivery.closeGroup(this.name, status);
+			}
 		}
 
 		@Override
 		public String toString() {
-			return "ClientGroup[" + this.name + "]";
-		}
-
-	}
-
-	private final class User implements ClientGroup {
-
-		private final String name;
-
-		User(String name) {
-			this.name = name;
-		}
-
-		@Override
-		public String name() {
-			return this.name;
-		}
-
-		@Override
-		public void broadcast(String name, @Nullable Object message) {
-			DefaultWebSocketClients.this.delivery.toUser(this.name,
-					DefaultWebSocketClients.this.writer.write(name, message), null);
-		}
-
-		@Override
-		public void broadcastExcept(WebSocketClient except, String name, @Nullable Object message) {
-			DefaultWebSocketClients.this.delivery.toUser(this.name,
-					DefaultWebSocketClients.this.writer.write(name, message), except.id());
-		}
-
-		@Override
-		public int count() {
-			return DefaultWebSocketClients.this.directory.userCount(this.name);
-		}
-
-		@Override
-		public List<Member> members() {
-			return DefaultWebSocketClients.this.directory.userMembers(this.name);
-		}
-
-		@Override
-		public void close(CloseStatus status) {
-			DefaultWebSocketClients.this.delivery.closeUser(this.name, status);
-		}
-
-		@Override
-		public String toString() {
-			return "ClientGroup[user " + this.name + "]";
+			return "ClientGroup[" + (this.user ? "user " : "") + this.name + "]";
 		}
 
 	}
