@@ -30,8 +30,8 @@ final class ClientGauges {
 			.strongReference(true)
 			.register(registry);
 		Gauge.builder("ambiorix.outbound.queue.largest", this.clients, LocalClients::largestQueue)
-			.description("Characters waiting for the client with the largest outbound queue now")
-			.baseUnit("characters")
+			.description("UTF-8 bytes waiting for, or being sent to, the client with the largest outbound queue now")
+			.baseUnit("bytes")
 			.strongReference(true)
 			.register(registry);
 	}

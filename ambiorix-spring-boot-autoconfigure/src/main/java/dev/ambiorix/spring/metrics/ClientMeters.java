@@ -55,7 +55,7 @@ final class ClientMeters implements AmbiorixMonitor {
 
 	private final Counter outboundFrames;
 
-	private final Counter outboundCharacters;
+	private final Counter outboundBytes;
 
 	private final ConcurrentMap<String, Counter[]> inbound = new ConcurrentHashMap<>();
 
@@ -99,9 +99,9 @@ final class ClientMeters implements AmbiorixMonitor {
 		this.outboundFrames = Counter.builder("ambiorix.outbound.frames")
 			.description("Frames queued to clients")
 			.register(registry);
-		this.outboundCharacters = Counter.builder("ambiorix.outbound.characters")
-			.description("Characters of the frames queued to clients")
-			.baseUnit("characters")
+		this.outboundBytes = Counter.builder("ambiorix.outbound.bytes")
+			.description("UTF-8 bytes of the frames queued to clients")
+			.baseUnit("bytes")
 			.register(registry);
 	}
 
@@ -132,7 +132,7 @@ final class ClientMeters implements AmbiorixMonitor {
 	}
 
 	@Override
-	public void outbound(String frame, boolean queued) {
+	public void outbound(String frame, int bytes, boolean queued) {
 		String name = nameOf(frame);
 		Counter[] counters = this.outbound.computeIfAbsent(name, (key) -> new Counter[2]);
 		int outcome = queued ? 0 : 1;
@@ -144,7 +144,7 @@ final class ClientMeters implements AmbiorixMonitor {
 		counter.increment();
 		if (queued) {
 			this.outboundFrames.increment();
-			this.outboundCharacters.increment(frame.length());
+			this.outboundBytes.increment(bytes);
 		}
 	}
 

@@ -64,9 +64,10 @@ public interface AmbiorixMonitor {
 	/**
 	 * A frame was offered to a client's outbound queue.
 	 * @param frame the frame text (an envelope whose first key is its name)
+	 * @param bytes the frame's length in UTF-8, as the send buffer counts it
 	 * @param queued {@code false} when the client was closed or its queue overflowed
 	 */
-	default void outbound(String frame, boolean queued) {
+	default void outbound(String frame, int bytes, boolean queued) {
 	}
 
 	/**

@@ -106,7 +106,7 @@ public final class ClientConnection implements WebSocketClient {
 	/** Every frame reaches the queue here, so that the monitor sees each once. */
 	private boolean offer(String frame) {
 		boolean queued = this.outbound.offer(frame);
-		this.clients.monitor().outbound(frame, queued);
+		this.clients.monitor().outbound(frame, Utf8.length(frame), queued);
 		return queued;
 	}
 

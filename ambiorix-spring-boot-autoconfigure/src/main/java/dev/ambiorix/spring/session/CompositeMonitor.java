@@ -55,9 +55,9 @@ final class CompositeMonitor implements AmbiorixMonitor {
 	}
 
 	@Override
-	public void outbound(String frame, boolean queued) {
+	public void outbound(String frame, int bytes, boolean queued) {
 		for (AmbiorixMonitor monitor : this.monitors) {
-			monitor.outbound(frame, queued);
+			monitor.outbound(frame, bytes, queued);
 		}
 	}
 

@@ -125,13 +125,14 @@ class ClientMetersTest {
 	}
 
 	@Test
-	void outboundFramesAreCountedWithTheirNameAndSize() {
+	void outboundFramesAreCountedWithTheirNameAndTheirSizeInUtf8Bytes() {
 		try (TestClient client = TestClient.connect(this.port)) {
 			double replies = messages("outbound", "echo", "queued");
 			double errors = messages("outbound", "ambiorix:error", "queued");
 			double frames = count("ambiorix.outbound.frames");
-			double characters = count("ambiorix.outbound.characters");
-			client.send("echo", "hi");
+			double bytes = count("ambiorix.outbound.bytes");
+			// Not ASCII: two and three bytes a character in UTF-8, one in UTF-16 units.
+			client.send("echo", "h\u00e9 \u2713");
 			String reply = client.nextText();
 			client.send("chta", 1);
 			String error = client.nextText();
@@ -139,7 +140,10 @@ class ClientMetersTest {
 				.until(() -> messages("outbound", "echo", "queued") - replies == 1
 						&& messages("outbound", "ambiorix:error", "queued") - errors == 1);
 			assertThat(count("ambiorix.outbound.frames") - frames).isEqualTo(2);
-			assertThat(count("ambiorix.outbound.characters") - characters).isEqualTo(reply.length() + error.length());
+			assertThat(count("ambiorix.outbound.bytes") - bytes)
+				.isEqualTo(
+						reply.getBytes(StandardCharsets.UTF_8).length + error.getBytes(StandardCharsets.UTF_8).length)
+				.isGreaterThan(reply.length() + error.length());
 		}
 	}
 
