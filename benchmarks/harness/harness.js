@@ -74,6 +74,9 @@ const SERVERS = {
   // Investigation only: the starter with the parallel collector instead of G1, whose
   // concurrent card refinement takes a large share of the CPU in big fan-outs.
   'starter-parallel-gc': (port) => ['java', [...JVM_FLAGS.filter((flag) => flag !== '-XX:+UseG1GC'), '-XX:+UseParallelGC', '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
+  // Metrics on: the starter-tomcat server with actuator and a Prometheus registry, so every
+  // meter and handler observation is recorded; compare with starter-tomcat, metrics off.
+  'starter-metrics': (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-metrics/target/bench-server-starter-metrics.jar'), ...SPRING_ARGS(port), '--management.endpoints.web.exposure.include=prometheus']],
   // Investigation only: a starter server jar built from another commit, for before/after runs.
   'starter-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_BEFORE_JAR || path.join(root, 'results/starter-before.jar'), ...SPRING_ARGS(port)]],
   node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
@@ -385,8 +388,9 @@ function markdown(info, medians, roundsCompleted) {
     ['starter', 'floor', 'starter ÷ floor'],
     ['starter', 'node', 'starter ÷ node'],
     ['starter', 'starter-before', 'starter ÷ before'],
+    ['starter-metrics', 'starter-tomcat', 'metrics on ÷ off'],
     // Variants of the starter (container, buffers, JDK) against the starter as shipped.
-    ...serverNames.filter((s) => s.startsWith('starter-') && s !== 'starter-before').map((s) => [s, 'starter', `${s} ÷ starter`]),
+    ...serverNames.filter((s) => s.startsWith('starter-') && s !== 'starter-before' && s !== 'starter-metrics').map((s) => [s, 'starter', `${s} ÷ starter`]),
   ].filter(([a, b]) => serverNames.includes(a) && serverNames.includes(b));
   for (const scenario of SCENARIOS) {
     const header = ['metric', ...serverNames, ...ratios.map(([, , label]) => label)];
@@ -470,6 +474,13 @@ async function main() {
       }
     }
     const medians = write();
+    if (servers['starter-metrics']) {
+      // The evidence that metrics were on: what the Prometheus registry counted.
+      const scrape = await httpGet(servers['starter-metrics'].port, '/actuator/prometheus');
+      const ambiorix = scrape.body.split('\n').filter((line) => line.startsWith('ambiorix_')).join('\n');
+      fs.writeFileSync(path.join(outDir, 'prometheus.txt'), ambiorix + '\n');
+      log(`starter-metrics: ${ambiorix.split('\n').length} ambiorix_ series scraped into prometheus.txt`);
+    }
     log(`wrote ${path.relative(process.cwd(), outDir) || '.'}/results.{json,md} and chart.svg`);
     console.log('\n' + markdown(info, medians, rounds.length));
   } finally {
