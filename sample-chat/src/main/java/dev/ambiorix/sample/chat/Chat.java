@@ -129,6 +129,9 @@ class Chat implements DisposableBean {
 		this.leaveNoticeDelay = leaveNoticeDelay;
 	}
 
+	/**
+	 * Tells the page who signed in, so that it shows the user's name as the nickname.
+	 */
 	@Receive("me")
 	Me me(@Nullable Principal user) {
 		return new Me((user != null) ? user.getName() : null);

@@ -8,6 +8,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
@@ -65,7 +66,7 @@ class ChatSecurity {
 			return new InMemoryUserDetailsManager(user("alice"), user("bob"), user("carol"));
 		}
 
-		private static org.springframework.security.core.userdetails.UserDetails user(String name) {
+		private static UserDetails user(String name) {
 			return User.withUsername(name).password("{noop}" + name + "-pass").roles("USER").build();
 		}
 
