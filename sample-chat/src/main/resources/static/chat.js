@@ -6,14 +6,32 @@ const person = localStorage.getItem('chat-person')
   || (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now());
 localStorage.setItem('chat-person', person);
 let nickname = null;
+// The signed-in user's name (login profile), which is then the nickname; or null.
+let user = null;
 let current = null;
-const rooms = new Map(); // room -> { log: [entry], online: [name], joined: boolean }
+// room, or '@name' for direct messages with a user -> { log: [entry], online: [name], joined: boolean, unread: boolean }
+const rooms = new Map();
 const outbox = []; // posts not yet confirmed: { room, text, state: 'pending' | 'failed', since }
 const PENDING_LIMIT_MS = 60000;
 
 function room(name) {
-  if (!rooms.has(name)) rooms.set(name, { log: [], online: [], joined: false });
+  if (!rooms.has(name)) rooms.set(name, { log: [], online: [], joined: isDirect(name), unread: false });
   return rooms.get(name);
+}
+
+function isDirect(name) {
+  return name.startsWith('@');
+}
+
+function label(name) {
+  return isDirect(name) ? name : '# ' + name;
+}
+
+// A post to a room or a direct message, as the log shows it.
+function postEntry(message) {
+  return message.from !== undefined
+    ? { kind: 'post', author: message.from, text: message.text, time: message.time }
+    : { kind: 'post', ...message };
 }
 
 function setStatus(text, state) {
@@ -63,21 +81,37 @@ function render(entry) {
 
 function renderRoom() {
   const state = room(current);
-  $('room-title').textContent = '# ' + current;
+  state.unread = false;
+  $('room-title').textContent = label(current);
   $('messages').replaceChildren(...state.log.map(render));
   $('messages').scrollTop = $('messages').scrollHeight;
   $('online').replaceChildren(...state.online.map((name) => {
     const item = document.createElement('li');
-    item.textContent = name;
+    if (user && name !== user) {
+      // Signed in: a name opens the direct messages with that user.
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.title = 'Message ' + name;
+      button.textContent = name;
+      button.addEventListener('click', () => { current = '@' + name; room(current); renderRoom(); });
+      item.append(button);
+    } else {
+      item.textContent = name;
+    }
     return item;
   }));
   $('online-count').textContent = '(' + state.online.length + ')';
+  renderRooms();
+}
+
+function renderRooms() {
   $('rooms').replaceChildren(...[...rooms.keys()].map((name) => {
     const item = document.createElement('li');
     const button = document.createElement('button');
     button.type = 'button';
-    button.textContent = '# ' + name;
+    button.textContent = label(name);
     if (name === current) button.setAttribute('aria-current', 'true');
+    if (room(name).unread) button.dataset.unread = 'true';
     button.addEventListener('click', () => { current = name; renderRoom(); });
     item.append(button);
     return item;
@@ -85,12 +119,16 @@ function renderRoom() {
 }
 
 function add(roomName, entry) {
-  room(roomName).log.push(entry);
+  const state = room(roomName);
+  state.log.push(entry);
   if (roomName === current) {
     const list = $('messages');
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.appendChild(render(entry));
     if (atBottom) list.scrollTop = list.scrollHeight;
+  } else if (entry.kind === 'post' && current !== null) {
+    state.unread = true;
+    renderRooms();
   }
 }
 
@@ -98,6 +136,8 @@ function add(roomName, entry) {
 // failed) catches up.
 async function join(roomName) {
   const joined = await Ambiorix.request('join', { nickname, room: roomName, person });
+  // The server's choice: a signed-in user's name, whatever was sent.
+  nickname = joined.nickname;
   const state = room(joined.room);
   const pending = state.log.filter((entry) => entry.kind !== 'post' && entry.kind !== 'notice');
   state.log = joined.recent.map((post) => ({ kind: 'post', ...post })).concat(pending);
@@ -107,9 +147,10 @@ async function join(roomName) {
 
 async function rejoinAll() {
   for (const name of rooms.keys()) {
-    room(name).joined = false;
+    room(name).joined = isDirect(name);
   }
   for (const name of [...rooms.keys()]) {
+    if (isDirect(name)) continue;
     try {
       await join(name);
     } catch (error) {
@@ -126,11 +167,14 @@ function flush() {
     if (outgoing.state !== 'pending' || outgoing.sending || !room(outgoing.room).joined) continue;
     if (Ambiorix.state() !== 'open') continue;
     outgoing.sending = true;
-    Ambiorix.request('say', { room: outgoing.room, text: outgoing.text }, { timeout: 10000 })
+    const sent = isDirect(outgoing.room)
+      ? Ambiorix.request('direct', { to: outgoing.room.slice(1), text: outgoing.text }, { timeout: 10000 })
+      : Ambiorix.request('say', { room: outgoing.room, text: outgoing.text }, { timeout: 10000 });
+    sent
       .then((post) => {
         outbox.splice(outbox.indexOf(outgoing), 1);
         const log = room(outgoing.room).log;
-        log.splice(log.indexOf(outgoing.entry), 1, { kind: 'post', ...post });
+        log.splice(log.indexOf(outgoing.entry), 1, postEntry(post));
         if (outgoing.room === current) renderRoom();
       }, (error) => {
         outgoing.sending = false;
@@ -153,7 +197,30 @@ setInterval(() => {
   }
 }, 1000);
 
+// Signed in: who this page's connection belongs to. Its name is then the nickname.
+function signedIn(me) {
+  if (!me.user) return;
+  user = me.user;
+  $('user-name').textContent = user;
+  $('user').hidden = false;
+  $('nickname').value = user;
+  $('nickname').readOnly = true;
+}
+
+// Signed out, here or in another tab: the server closed this connection for good.
+function signedOut() {
+  Ambiorix.close();
+  setStatus('signed out', 'signed-out');
+  $('user').hidden = true;
+  document.querySelector('main').hidden = true;
+  $('signed-out').hidden = false;
+}
+
+// The close reasons of a connection whose user signed out or whose session ended.
+const SIGNED_OUT = ['logged out', 'session ended', 'credentials expired'];
+
 chat.receive('post', (post) => add(post.room, { kind: 'post', ...post }))
+  .receive('direct', (direct) => add('@' + (direct.from === user ? direct.to : direct.from), postEntry(direct)))
   .receive('notice', (notice) => add(notice.room, { kind: 'notice', text: notice.text }))
   .receive('online', (online) => {
     room(online.room).online = online.names;
@@ -161,6 +228,7 @@ chat.receive('post', (post) => add(post.room, { kind: 'post', ...post }))
   })
   .on('open', () => {
     setStatus('connected', 'open');
+    if (user === null) Ambiorix.request('me').then(signedIn, () => {});
     // With a session (Ambiorix.id() is known), the `recovered` hook follows: wait for it.
     if (nickname && Ambiorix.id() === null) rejoinAll();
   })
@@ -178,6 +246,10 @@ chat.receive('post', (post) => add(post.room, { kind: 'post', ...post }))
     flush();
   })
   .on('close', (info) => {
+    if (info.code === 1008 && SIGNED_OUT.includes(info.reason)) {
+      signedOut();
+      return;
+    }
     setStatus(info.reconnect ? 'reconnecting…' : 'disconnected', info.reconnect ? 'reconnecting' : 'closed');
     for (const state of rooms.values()) state.joined = false;
   })
@@ -186,7 +258,7 @@ chat.receive('post', (post) => add(post.room, { kind: 'post', ...post }))
 
 $('join-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const wanted = $('nickname').value.trim();
+  const wanted = user || $('nickname').value.trim();
   if (!wanted) return;
   nickname = wanted;
   $('join-error').hidden = true;
@@ -209,6 +281,14 @@ $('room-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const wanted = $('new-room').value.trim();
   if (!wanted) return;
+  if (user && isDirect(wanted) && wanted.length > 1) {
+    // '@bob': direct messages with bob.
+    current = wanted;
+    room(current);
+    $('new-room').value = '';
+    renderRoom();
+    return;
+  }
   try {
     current = await join(wanted);
     $('new-room').value = '';

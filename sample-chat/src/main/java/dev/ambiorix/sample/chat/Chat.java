@@ -1,5 +1,6 @@
 package dev.ambiorix.sample.chat;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -31,11 +32,13 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
 
 /**
  * The whole chat server: rooms joined with a nickname, posts to a room, who is online in
- * each room (presence, on every node), and the recent posts for a newcomer.
+ * each room (presence, on every node), the recent posts for a newcomer, and direct
+ * messages between signed-in users. A signed-in user's nickname is their user name.
  */
 @Component
 class Chat implements DisposableBean {
@@ -49,8 +52,11 @@ class Chat implements DisposableBean {
 
 	private static final String ROOM_PREFIX = "room:";
 
+	/**
+	 * What a page asks to join a room; a signed-in user's nickname is ignored.
+	 */
 	record Join(
-			@NotBlank @Size(max = 32) @Pattern(regexp = PRINTABLE,
+			@Nullable @Size(max = 32) @Pattern(regexp = PRINTABLE,
 					message = "must not contain control, bidi or zero-width characters") String nickname,
 			@Nullable @Size(max = 32) @Pattern(regexp = "[\\p{L}\\p{N} _-]*",
 					message = "may hold letters, digits, spaces, '-' and '_' only") String room,
@@ -66,7 +72,19 @@ class Chat implements DisposableBean {
 	record Post(String room, String author, String text, Instant time) {
 	}
 
-	record Joined(String room, List<Post> recent) {
+	record Joined(String room, String nickname, List<Post> recent) {
+	}
+
+	record Direct(@NotBlank @Size(max = 64) String to, @NotBlank @Size(max = 500) String text) {
+	}
+
+	record DirectPost(String from, String to, String text, Instant time) {
+	}
+
+	/**
+	 * Who the page's connection belongs to: a user name, or null when nobody signed in.
+	 */
+	record Me(@Nullable String user) {
 	}
 
 	record Online(String room, List<String> names) {
@@ -112,16 +130,28 @@ class Chat implements DisposableBean {
 	}
 
 	/**
+	 * Tells the page who signed in, so that it shows the user's name as the nickname.
+	 */
+	@Receive("me")
+	Me me(@Nullable Principal user) {
+		return new Me((user != null) ? user.getName() : null);
+	}
+
+	/**
 	 * Joins a room, and answers with its last 50 posts so that a newcomer sees the
-	 * conversation.
+	 * conversation. A signed-in user joins under their user name, whatever the page sent,
+	 * and all their tabs are one person.
 	 */
 	@Receive("join")
-	synchronized Joined join(@Valid Join join, WebSocketClient client) {
+	synchronized Joined join(@Valid Join join, WebSocketClient client, @Nullable Principal user) {
 		String room = roomName(join.room());
-		String nickname = join.nickname().strip();
+		String nickname = (user != null) ? user.getName() : (join.nickname() != null) ? join.nickname().strip() : "";
+		if (nickname.isEmpty()) {
+			throw new InvalidMessageException("nickname: must not be blank");
+		}
 		Presence before = presence(client.presence());
-		String person = (join.person() != null && !join.person().isBlank()) ? join.person()
-				: (before != null) ? before.person() : client.id();
+		String person = (user != null) ? "user:" + user.getName() : (join.person() != null && !join.person().isBlank())
+				? join.person() : (before != null) ? before.person() : client.id();
 		List<Presence> present = present(room);
 		boolean taken = present.stream()
 			.anyMatch((other) -> other.nickname().equalsIgnoreCase(nickname) && !other.person().equals(person));
@@ -139,7 +169,7 @@ class Chat implements DisposableBean {
 				.broadcastExcept(client, "notice", new Notice(room, nickname + " joined"));
 		}
 		broadcastOnline(room);
-		return new Joined(room, List.copyOf(this.recent.getOrDefault(room, new ArrayDeque<>())));
+		return new Joined(room, nickname, List.copyOf(this.recent.getOrDefault(room, new ArrayDeque<>())));
 	}
 
 	/**
@@ -160,6 +190,27 @@ class Chat implements DisposableBean {
 			posts.removeFirst();
 		}
 		this.clients.group(ROOM_PREFIX + room).broadcastExcept(client, "post", post);
+		return post;
+	}
+
+	/**
+	 * Sends a direct message from a signed-in user to another, to all of the recipient's
+	 * tabs and the sender's other tabs, on every node; answers with the message as sent.
+	 */
+	@Receive("direct")
+	DirectPost direct(@Valid Direct direct, WebSocketClient client, @Nullable Principal user) {
+		if (user == null) {
+			throw new AccessDeniedException("direct messages are for signed-in users");
+		}
+		String to = direct.to().strip();
+		if (this.clients.user(to).count() == 0) {
+			throw new InvalidMessageException("to: '" + to + "' is not online");
+		}
+		DirectPost post = new DirectPost(user.getName(), to, direct.text().strip(), Instant.now());
+		if (!to.equals(post.from())) {
+			this.clients.user(to).broadcast("direct", post);
+		}
+		this.clients.user(post.from()).broadcastExcept(client, "direct", post);
 		return post;
 	}
 

@@ -79,6 +79,45 @@ final class Browser implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Sign in on the login form (the {@code login} profile) and wait for the chat page to
+	 * say who is signed in.
+	 */
+	Browser signIn(String user, String password) {
+		waitFor("the login form", () -> !this.driver.findElements(By.id("username")).isEmpty());
+		type("username", user);
+		type("password", password);
+		this.driver.findElement(By.cssSelector("form button[type=submit]")).click();
+		waitFor("signed in as " + user, () -> !this.driver.findElements(By.id("user-name")).isEmpty()
+				&& user.equals(text("user-name")) && "open".equals(status()));
+		return this;
+	}
+
+	/**
+	 * Join the default room as the signed-in user, whose nickname the page does not let
+	 * them change, and wait until the server has answered.
+	 */
+	Browser joinSignedIn(String user) {
+		this.driver.findElement(By.cssSelector("#join-form button")).click();
+		waitFor("joined as " + user, () -> online().contains(user));
+		return this;
+	}
+
+	/**
+	 * Show a conversation (a room as "# room", direct messages as "@user") by its label.
+	 */
+	Browser showConversation(String label) {
+		waitFor("a conversation " + label, () -> texts("#rooms button").contains(label));
+		this.driver.findElements(By.cssSelector("#rooms button"))
+			.stream()
+			.filter((button) -> button.getText().equals(label))
+			.findFirst()
+			.orElseThrow()
+			.click();
+		waitFor("showing " + label, () -> label.equals(text("room-title")));
+		return this;
+	}
+
 	/** Join another room from the chat view, and wait until it is the one shown. */
 	Browser joinRoom(String room) {
 		type("new-room", room);
