@@ -222,7 +222,9 @@ class Chat implements DisposableBean {
 	/**
 	 * Someone left a room: they left it, closed the page, lost their connection or their
 	 * node. The online list says so at once; the notice waits for the leave notice delay,
-	 * and is not given when the person is back by then.
+	 * and is not given when the person is back by then. The members of a lost node are
+	 * announced by every node that survives it, so each of those tells its own clients
+	 * only: everyone hears of it once.
 	 */
 	@EventListener
 	synchronized void left(MemberLeftEvent event) {
@@ -237,10 +239,15 @@ class Chat implements DisposableBean {
 			if (earlier != null) {
 				earlier.cancel(false);
 			}
-			this.leaving.put(key, this.timer.schedule(() -> announceLeave(key, room, presence),
+			this.leaving.put(key, this.timer.schedule(() -> announceLeave(key, room, presence, event.nodeLost()),
 					this.leaveNoticeDelay.toMillis(), TimeUnit.MILLISECONDS));
 		}
-		broadcastOnline(room);
+		if (event.nodeLost()) {
+			sendToLocalMembers(room, "online", online(room));
+		}
+		else {
+			broadcastOnline(room);
+		}
 	}
 
 	/**
@@ -264,11 +271,25 @@ class Chat implements DisposableBean {
 		}
 	}
 
-	private synchronized void announceLeave(String key, String room, Presence presence) {
+	private synchronized void announceLeave(String key, String room, Presence presence, boolean nodeLost) {
 		if (this.leaving.remove(key) == null || isPresent(room, presence.person())) {
 			return;
 		}
-		this.clients.group(ROOM_PREFIX + room).broadcast("notice", new Notice(room, presence.nickname() + " left"));
+		Notice notice = new Notice(room, presence.nickname() + " left");
+		if (nodeLost) {
+			sendToLocalMembers(room, "notice", notice);
+		}
+		else {
+			this.clients.group(ROOM_PREFIX + room).broadcast("notice", notice);
+		}
+	}
+
+	private void sendToLocalMembers(String room, String name, Object message) {
+		for (WebSocketClient local : this.clients.all()) {
+			if (local.groups().contains(ROOM_PREFIX + room)) {
+				local.send(name, message);
+			}
+		}
 	}
 
 	private boolean isPresent(String room, String person) {
@@ -281,12 +302,16 @@ class Chat implements DisposableBean {
 	}
 
 	private void broadcastOnline(String room) {
+		this.clients.group(ROOM_PREFIX + room).broadcast("online", online(room));
+	}
+
+	private Online online(String room) {
 		List<String> names = present(room).stream()
 			.map(Presence::nickname)
 			.distinct()
 			.sorted(String.CASE_INSENSITIVE_ORDER)
 			.toList();
-		this.clients.group(ROOM_PREFIX + room).broadcast("online", new Online(room, names));
+		return new Online(room, names);
 	}
 
 	/**
