@@ -39,7 +39,7 @@ import org.springframework.core.log.LogMessage;
  * <p>
  * The sending node writes each frame once, already serialized, with {@code XADD MAXLEN ~}
  * from a single writer thread, in batches that a script appends atomically, always to the
- * same stream (taken in turn when the node starts), so that stream holds the node's
+ * same stream (taken in turn when the node first writes), so that stream holds the node's
  * envelopes in the order they were sent. Every node reads every stream from a cursor of
  * its own with {@code XREAD BLOCK}, one thread and connection per stream (a blocking read
  * names one key, which Redis Cluster needs), and delivers each entry to its own clients;
