@@ -385,6 +385,9 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		this.readers.clear();
 		for (int stream = 0; stream < this.streams; stream++) {
 			this.cursors.set(stream, null);
+		}
+		startCursors();
+		for (int stream = 0; stream < this.streams; stream++) {
 			int index = stream;
 			Thread reader = new Thread(() -> readLoop(index),
 					(this.streams == 1) ? "ambiorix-relay-reader" : "ambiorix-relay-reader-" + stream);
@@ -526,6 +529,22 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 				this.status.failed(ex);
 				pause();
 			}
+		}
+	}
+
+	/**
+	 * Take each stream's last entry as the cursor before the node serves anyone, so that
+	 * whatever other nodes send once it has started reaches its clients, even when a
+	 * reader thread is slow to begin. Without Redis, each reader does it when it can.
+	 */
+	private void startCursors() {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			for (int stream = 0; stream < this.streams; stream++) {
+				this.cursors.set(stream, lastId(connection, this.keys.relay(stream)));
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Redis did not answer at start; the relay's readers start when it does", ex);
 		}
 	}
 
