@@ -370,9 +370,9 @@ public class AmbiorixProperties implements Validator {
 
 		/**
 		 * Prefix of every Redis key, inside a hash tag: {prefix}:relay. Each further
-		 * relay stream has a hash tag of its own ({prefix:1}:relay), so that Redis
-		 * Cluster can put it on another shard. Two applications sharing one Redis need
-		 * two prefixes.
+		 * relay stream has a hash tag of its own (such as {prefix:2}:relay), so that
+		 * Redis Cluster can put it on another shard. Two applications sharing one Redis
+		 * need two prefixes.
 		 */
 		private String prefix = "ambiorix";
 

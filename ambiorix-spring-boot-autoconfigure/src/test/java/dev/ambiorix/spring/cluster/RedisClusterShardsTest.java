@@ -1,14 +1,20 @@
 package dev.ambiorix.spring.cluster;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
+import dev.ambiorix.spring.cluster.redis.RedisRelay;
 import dev.ambiorix.spring.support.RedisClusterServers;
 import dev.ambiorix.spring.support.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two nodes over a real Redis Cluster of three masters, started by the test, through
@@ -42,6 +48,17 @@ class RedisClusterShardsTest extends SeveralStreamsContract {
 		if (redis != null) {
 			redis.close();
 		}
+	}
+
+	@Test
+	void theThreeStreamsLandOnTheThreeShards() {
+		RedisRelay relay = nodeA.getBean(RedisRelay.class);
+		Set<Integer> shards = new HashSet<>();
+		for (int stream = 0; stream < STREAMS; stream++) {
+			shards.add(redis.serverOf(relay.streamKey(stream)).port());
+		}
+		assertThat(shards).hasSize(3);
+		assertThat(relay.streamKey(0)).isEqualTo("{ambiorix}:relay");
 	}
 
 	@Override

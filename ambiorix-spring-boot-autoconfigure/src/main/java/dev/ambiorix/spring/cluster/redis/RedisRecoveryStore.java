@@ -118,7 +118,7 @@ final class RedisRecoveryStore implements RecoveryStore {
 	public boolean trimmed() {
 		try (RedisConnection connection = this.relay.connectionFactory().getConnection()) {
 			for (int stream = 0; stream < this.relay.streams(); stream++) {
-				Long length = connection.streamCommands().xLen(this.relay.keys().relay(stream));
+				Long length = connection.streamCommands().xLen(this.relay.stream(stream));
 				if (length != null && length >= this.relay.retention()) {
 					return true;
 				}
@@ -261,7 +261,7 @@ final class RedisRecoveryStore implements RecoveryStore {
 			List<ByteRecord> records;
 			try (RedisConnection connection = RedisRecoveryStore.this.relay.connectionFactory().getConnection()) {
 				records = connection.streamCommands()
-					.xRevRange(RedisRecoveryStore.this.relay.keys().relay(this.lane), range, Limit.limit().count(PAGE));
+					.xRevRange(RedisRecoveryStore.this.relay.stream(this.lane), range, Limit.limit().count(PAGE));
 			}
 			if (records == null || records.isEmpty()) {
 				this.exhausted = true;

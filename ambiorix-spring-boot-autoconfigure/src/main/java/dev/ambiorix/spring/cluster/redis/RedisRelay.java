@@ -129,6 +129,9 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 
 	private final List<Thread> readers = new ArrayList<>();
 
+	/** The key of each stream. */
+	private final List<String> streamKeys;
+
 	/** The entry each stream has been read up to, {@code null} before its first read. */
 	private final AtomicReferenceArray<@Nullable String> cursors;
 
@@ -145,6 +148,11 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		this.status = status;
 		this.outgoing = new ArrayBlockingQueue<>(bufferSize);
 		this.cursors = new AtomicReferenceArray<>(streams);
+		List<String> streamKeys = new ArrayList<>(streams);
+		for (int stream = 0; stream < streams; stream++) {
+			streamKeys.add(keys.relay(stream, streams));
+		}
+		this.streamKeys = List.copyOf(streamKeys);
 	}
 
 	@Override
@@ -225,6 +233,19 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	 */
 	public int streams() {
 		return this.streams;
+	}
+
+	/**
+	 * Return the key of one stream.
+	 * @param stream the stream's index, from 0
+	 * @return its key, such as {@code {ambiorix}:relay}
+	 */
+	public String streamKey(int stream) {
+		return this.streamKeys.get(stream);
+	}
+
+	byte[] stream(int stream) {
+		return RedisKeys.bytes(this.streamKeys.get(stream));
 	}
 
 	/**
@@ -466,7 +487,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 			keysAndArgs[i++] = RedisKeys.bytes((envelope.stamp() > 0) ? Long.toString(envelope.stamp()) : "");
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			keysAndArgs[0] = this.keys.relay(ownStream(connection));
+			keysAndArgs[0] = stream(ownStream(connection));
 			connection.scriptingCommands().eval(APPEND_BATCH, ReturnType.INTEGER, 1, keysAndArgs);
 			for (Outgoing envelope : batch) {
 				this.writtenStamp.accumulateAndGet(envelope.stamp(), Math::max);
@@ -498,7 +519,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	}
 
 	private void readLoop(int index) {
-		byte[] stream = this.keys.relay(index);
+		byte[] stream = stream(index);
 		StreamReadOptions options = StreamReadOptions.empty().count(BATCH_SIZE).block(BLOCK);
 		while (this.running) {
 			try (RedisConnection connection = this.connectionFactory.getConnection()) {
@@ -540,7 +561,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	private void startCursors() {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			for (int stream = 0; stream < this.streams; stream++) {
-				this.cursors.set(stream, lastId(connection, this.keys.relay(stream)));
+				this.cursors.set(stream, lastId(connection, stream(stream)));
 			}
 		}
 		catch (RuntimeException ex) {
