@@ -3,7 +3,7 @@
 // behind one Redis, for the starter and for Socket.IO 4 with its Redis streams adapter.
 // Started by harness.js for `--only cluster`.
 //
-//   benchmarks/run --only cluster [--rounds N] [--quick] [--out NAME]
+//   benchmarks/run --only cluster [--rounds N] [--quick] [--out NAME] [--streams N]
 //
 // One `redis-server` (no persistence) on a free port serves both clusters; four systems:
 //   starter-1   the starter, one node, ambiorix.cluster.mode=local (the default)
@@ -32,6 +32,10 @@ const quick = args.includes('--quick');
 // Redis and what each costs it (`--clients 10 --window 16 --systems starter-2,socketio-2`).
 const CLIENTS = Number(option('--clients') || 1000);
 const WINDOW = Number(option('--window') || 2);
+// --streams N spreads starter-2's relay over N streams (ambiorix.cluster.streams): on this
+// one Redis it shows what the extra readers cost, not a gain (Redis runs commands on one
+// thread); the streams pay off on Redis Cluster, where they can land on other shards.
+const STREAMS = Number(option('--streams') || 1);
 // Each round runs the four systems once (connecting 1,000 clients, then a window; under
 // a minute a round even on a loaded machine). The warm-up round's windows are five times
 // as long (20 s): after two 4 s windows the JVMs' C2 compiler threads still took a quarter
@@ -65,6 +69,7 @@ const starterInRedisMode = (redisPort) => [
   '--spring.data.redis.host=127.0.0.1',
   `--spring.data.redis.port=${redisPort}`,
   '--ambiorix.cluster.prefix=bench',
+  `--ambiorix.cluster.streams=${STREAMS}`,
 ];
 const socketio = (port, redisUrl) => ['node', [path.join(root, 'servers/socketio/server.js'), String(port), ...(redisUrl ? [redisUrl] : [])]];
 
@@ -336,7 +341,7 @@ function markdown(info, medians, rounds) {
   lines.push('');
   lines.push(`${info.date} · ${info.cpu} · ${info.memoryGiB} GiB · Linux ${info.kernel} · ${info.java} · Node ${info.node} · ${info.redis} · socket.io ${info.socketio}, @socket.io/redis-streams-adapter ${info.adapter}, redis (client) ${info.redisClient}`);
   lines.push('');
-  lines.push(`${CLIENTS} clients (split evenly over the nodes, the sender on the first), ${WINDOW} broadcasts in flight, ${plan.fanoutMs} ms windows; medians of ${rounds.length} interleaved rounds after a warm-up round; ratios are of medians (for times and CPU, below 1 is better).`);
+  lines.push(`${CLIENTS} clients (split evenly over the nodes, the sender on the first), ${WINDOW} broadcasts in flight, ${plan.fanoutMs} ms windows, starter-2's relay over ${STREAMS} stream${STREAMS === 1 ? '' : 's'}; medians of ${rounds.length} interleaved rounds after a warm-up round; ratios are of medians (for times and CPU, below 1 is better).`);
   lines.push(`Load average at the start: ${info.loadAverageAtStart.map((v) => v.toFixed(1)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores: **the machine was loaded** by other work during this run; read the ratios, not the absolute figures.`);
   lines.push('');
   const header = ['metric', ...SYSTEMS.map((s) => s.id), ...RATIOS.map(([, , label]) => label)];
@@ -395,7 +400,7 @@ function machine() {
 
 async function main() {
   const info = machine();
-  log(`cluster scenario: ${plan.rounds} rounds after a warm-up, ${CLIENTS} clients, load average ${info.loadAverageAtStart.map((v) => v.toFixed(1)).join(' ')}`);
+  log(`cluster scenario: ${plan.rounds} rounds after a warm-up, ${CLIENTS} clients, ${STREAMS} relay stream(s), load average ${info.loadAverageAtStart.map((v) => v.toFixed(1)).join(' ')}`);
   const redis = await startRedis();
   log(`started redis-server on port ${redis.port} (pid ${redis.pid})`);
   // Every node of every system at once: start-up is the slow part on a busy machine.
@@ -409,7 +414,7 @@ async function main() {
   const rounds = [];
   const write = () => {
     const medians = summarise(rounds);
-    const output = { mode: quick ? 'quick' : 'full', plan, clients: CLIENTS, window: WINDOW, machine: info, systems: SYSTEMS.map((s) => s.id), medians, rounds, roundsCompleted: rounds.length, durationSeconds: (Date.now() - startedAt) / 1000 };
+    const output = { mode: quick ? 'quick' : 'full', plan, clients: CLIENTS, window: WINDOW, streams: STREAMS, machine: info, systems: SYSTEMS.map((s) => s.id), medians, rounds, roundsCompleted: rounds.length, durationSeconds: (Date.now() - startedAt) / 1000 };
     fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(output, null, 2) + '\n');
     fs.writeFileSync(path.join(outDir, 'results.md'), markdown(info, medians, rounds) + '\n');
     return medians;

@@ -369,8 +369,9 @@ public class AmbiorixProperties implements Validator {
 		private Mode mode = Mode.LOCAL;
 
 		/**
-		 * Prefix of every Redis key, inside a hash tag so that all keys of one
-		 * application stay on one Redis Cluster shard. Two applications sharing one Redis
+		 * Prefix of every Redis key, inside a hash tag: {prefix}:relay. Each further
+		 * relay stream has a hash tag of its own (such as {prefix:2}:relay), so that
+		 * Redis Cluster can put it on another shard. Two applications sharing one Redis
 		 * need two prefixes.
 		 */
 		private String prefix = "ambiorix";
@@ -381,6 +382,14 @@ public class AmbiorixProperties implements Validator {
 		 * trimmed envelopes.
 		 */
 		private long streamRetention = 100_000;
+
+		/**
+		 * Streams the relay spreads over, each with a hash tag of its own so that Redis
+		 * Cluster can put them on different shards. Each node appends to one of them (so
+		 * that its envelopes stay in order) and reads all of them. Retention applies to
+		 * each stream.
+		 */
+		private int streams = 1;
 
 		/**
 		 * Most envelopes waiting to be written to Redis while it is unreachable. Beyond
@@ -425,6 +434,15 @@ public class AmbiorixProperties implements Validator {
 		public void setStreamRetention(long streamRetention) {
 			Assert.isTrue(streamRetention > 0, "ambiorix.cluster.stream-retention must be positive");
 			this.streamRetention = streamRetention;
+		}
+
+		public int getStreams() {
+			return this.streams;
+		}
+
+		public void setStreams(int streams) {
+			Assert.isTrue(streams >= 1 && streams <= 1024, "ambiorix.cluster.streams must be between 1 and 1024");
+			this.streams = streams;
 		}
 
 		public int getRelayBufferSize() {

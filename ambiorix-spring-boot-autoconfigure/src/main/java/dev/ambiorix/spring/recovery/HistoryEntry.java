@@ -7,14 +7,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @param origin the node that numbered it
  * @param sequence its number on that node
- * @param position where it stands in the history
+ * @param lane the lane of the history it is in (a relay stream), from 0
+ * @param position where it stands in its lane
  * @param kind {@code 'a'} everyone, {@code 'g'} a group, {@code 'u'} a user, {@code 'c'}
  * one client
  * @param target the group, user or client id; empty for everyone
  * @param exceptId a client that was skipped, or {@code null}
  * @param frame the frame with its offset
  */
-public record HistoryEntry(String origin, long sequence, Position position, char kind, String target,
+public record HistoryEntry(String origin, long sequence, int lane, Position position, char kind, String target,
 		@Nullable String exceptId, String frame) {
 
 }

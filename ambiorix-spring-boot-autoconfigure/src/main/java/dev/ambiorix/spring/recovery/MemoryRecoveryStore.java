@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -64,8 +66,8 @@ final class MemoryRecoveryStore implements RecoveryStore {
 			this.history.pollFirst();
 			this.dropped++;
 		}
-		this.history
-			.addLast(new HistoryEntry(this.nodeId, sequence, new Position(sequence, 0), kind, target, exceptId, frame));
+		this.history.addLast(
+				new HistoryEntry(this.nodeId, sequence, 0, new Position(sequence, 0), kind, target, exceptId, frame));
 	}
 
 	@Override
@@ -74,8 +76,8 @@ final class MemoryRecoveryStore implements RecoveryStore {
 	}
 
 	@Override
-	public Position cursor() {
-		return new Position(this.delivered, 0);
+	public Cursor cursor() {
+		return Cursor.of(new Position(this.delivered, 0));
 	}
 
 	@Override
@@ -83,10 +85,10 @@ final class MemoryRecoveryStore implements RecoveryStore {
 	}
 
 	@Override
-	public synchronized Iterator<HistoryEntry> newestFirst() {
+	public synchronized History newestFirst() {
 		List<HistoryEntry> entries = new ArrayList<>(this.history);
 		Collections.reverse(entries);
-		return entries.iterator();
+		return new OneLane(entries.iterator());
 	}
 
 	@Override
@@ -100,6 +102,44 @@ final class MemoryRecoveryStore implements RecoveryStore {
 	}
 
 	private record Kept(SessionRecord record, long until) {
+	}
+
+	/**
+	 * The history of one node: one lane.
+	 */
+	private static final class OneLane implements History {
+
+		private final Iterator<HistoryEntry> entries;
+
+		private boolean stopped;
+
+		OneLane(Iterator<HistoryEntry> entries) {
+			this.entries = entries;
+		}
+
+		@Override
+		public boolean hasNext() {
+			return !this.stopped && this.entries.hasNext();
+		}
+
+		@Override
+		public HistoryEntry next() {
+			if (!hasNext()) {
+				throw new NoSuchElementException();
+			}
+			return this.entries.next();
+		}
+
+		@Override
+		public void stop(int lane) {
+			this.stopped = true;
+		}
+
+		@Override
+		public Set<Integer> readToStart() {
+			return (this.stopped || this.entries.hasNext()) ? Set.of() : Set.of(0);
+		}
+
 	}
 
 }

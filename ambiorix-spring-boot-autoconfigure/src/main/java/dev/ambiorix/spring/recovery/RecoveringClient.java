@@ -41,7 +41,7 @@ final class RecoveringClient implements Recoverable {
 	private volatile boolean removed;
 
 	/** The history position when the client left the registry, and got nothing more. */
-	private Position removedAt = Position.ZERO;
+	private Cursor removedAt = Cursor.ZERO;
 
 	/**
 	 * Set when a newer connection recovered this client: this one's close is no leave.
@@ -105,7 +105,7 @@ final class RecoveringClient implements Recoverable {
 
 	@Override
 	public void removed(Member member, Set<String> groups) {
-		Position at = this.recovery.cursor();
+		Cursor at = this.recovery.cursor();
 		synchronized (this) {
 			this.lastGroups = groups;
 			this.lastPresence = member.presence();
@@ -118,7 +118,7 @@ final class RecoveringClient implements Recoverable {
 	 * Return the position up to which the client got everything meant for it: when it
 	 * left the registry, or now.
 	 */
-	Position at(Position now) {
+	Cursor at(Cursor now) {
 		return this.removed ? this.removedAt : now;
 	}
 

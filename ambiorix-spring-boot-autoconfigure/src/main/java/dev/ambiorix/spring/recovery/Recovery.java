@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -165,7 +166,7 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	 * lock: it is called when a client leaves the registry, which can happen on a helper
 	 * thread of a broadcast that holds the numbering lock.
 	 */
-	Position cursor() {
+	Cursor cursor() {
 		return this.store.cursor();
 	}
 
@@ -322,15 +323,18 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	// Replay
 
 	/**
-	 * Find what a client missed, oldest first.
+	 * Find what a client missed, oldest first. Each lane of the history is read back to
+	 * where it stood for the client, and no further: positions are compared within a lane
+	 * only, and a node's envelopes are all in one lane, so the replay keeps each node's
+	 * order.
 	 * @param record the client's session
 	 * @param received the last number the client received, per origin
-	 * @param after only entries after this position, or {@code null} for everything the
+	 * @param after only entries after this cursor, or {@code null} for everything the
 	 * client missed
 	 * @return the envelopes, or {@code null} when more were missed than may be replayed
 	 * or than the history holds
 	 */
-	private @Nullable Replay collect(SessionRecord record, Map<String, Long> received, @Nullable Position after) {
+	private @Nullable Replay collect(SessionRecord record, Map<String, Long> received, @Nullable Cursor after) {
 		Map<String, Long> needed = new HashMap<>();
 		record.queued().forEach((origin, queued) -> {
 			Long bound = lowerBound(record, received, origin);
@@ -339,27 +343,24 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 			}
 		});
 		List<Stamp> found = new ArrayList<>();
-		Position head = null;
-		boolean reachedStart = true;
-		boolean passedAt = false;
-		Iterator<HistoryEntry> entries = this.store.newestFirst();
+		Map<Integer, Position> head = new HashMap<>();
+		Set<Integer> passedAt = new HashSet<>();
+		History entries = this.store.newestFirst();
 		while (entries.hasNext()) {
 			HistoryEntry entry = entries.next();
-			if (head == null) {
-				head = entry.position();
-			}
-			boolean afterAt = entry.position().compareTo(record.at()) > 0;
+			head.putIfAbsent(entry.lane(), entry.position());
+			boolean afterAt = record.at().isBefore(entry);
 			if (after != null) {
-				if (entry.position().compareTo(after) <= 0) {
-					reachedStart = false;
-					break;
+				if (!after.isBefore(entry)) {
+					entries.stop(entry.lane());
+					continue;
 				}
 			}
 			else if (!afterAt) {
-				passedAt = true;
+				passedAt.add(entry.lane());
 				if (needed.isEmpty()) {
-					reachedStart = false;
-					break;
+					entries.stop(entry.lane());
+					continue;
 				}
 			}
 			Long bound = lowerBound(record, received, entry.origin());
@@ -376,11 +377,12 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 				}
 			}
 		}
-		if (after == null && reachedStart && (!needed.isEmpty() || !passedAt) && this.store.trimmed()) {
+		if (after == null && this.store.trimmed()
+				&& entries.readToStart().stream().anyMatch((lane) -> !needed.isEmpty() || !passedAt.contains(lane))) {
 			return null;
 		}
 		Collections.reverse(found);
-		return new Replay(found, (head != null) ? head : (after != null) ? after : record.at());
+		return new Replay(found, Cursor.of(head, (after != null) ? after : record.at()));
 	}
 
 	private static @Nullable Long lowerBound(SessionRecord record, Map<String, Long> received, String origin) {
@@ -411,7 +413,7 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	private SessionRecord snapshot(RecoveringClient recovering, long validUntil) {
 		// The position first: whatever is delivered after it is either in what was queued
 		// or after the position, and so found by a replay.
-		Position at = recovering.at(this.store.cursor());
+		Cursor at = recovering.at(this.store.cursor());
 		Map<String, Long> queued = recovering.queued();
 		Map<String, Long> first = recovering.first();
 		return new SessionRecord(recovering.token, recovering.connection.id(), userOf(recovering.connection),
@@ -505,7 +507,7 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		return offsets;
 	}
 
-	private record Replay(List<Stamp> stamps, Position head) {
+	private record Replay(List<Stamp> stamps, Cursor head) {
 	}
 
 	/**

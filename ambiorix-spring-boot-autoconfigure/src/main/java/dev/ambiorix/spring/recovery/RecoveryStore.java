@@ -1,7 +1,5 @@
 package dev.ambiorix.spring.recovery;
 
-import java.util.Iterator;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,11 +48,11 @@ public interface RecoveryStore {
 	}
 
 	/**
-	 * Return the position up to which this node has delivered every recorded envelope to
-	 * its clients. Called without any lock held, from any thread.
-	 * @return the position
+	 * Return the position in each lane up to which this node has delivered every recorded
+	 * envelope to its clients. Called without any lock held, from any thread.
+	 * @return the cursor
 	 */
-	Position cursor();
+	Cursor cursor();
 
 	/**
 	 * Wait a little until this node's envelopes up to a number are readable in the
@@ -64,10 +62,11 @@ public interface RecoveryStore {
 	void awaitRecorded(long sequence);
 
 	/**
-	 * Read the history from its newest entry back.
+	 * Read the history from its newest entry back. Each lane's entries come in its order,
+	 * newest first; entries of different lanes are interleaved.
 	 * @return the entries, newest first
 	 */
-	Iterator<HistoryEntry> newestFirst();
+	History newestFirst();
 
 	/**
 	 * Return whether the history was ever trimmed, so that reaching its oldest entry may

@@ -19,8 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * @param user the handshake user's name, or {@code null}
  * @param groups its groups
  * @param presence its presence, or {@code null}
- * @param at the history position up to which everything for the client had reached its
- * outbound queue when this record was taken
+ * @param at the history position, in each lane, up to which everything for the client had
+ * reached its outbound queue when this record was taken
  * @param queued the highest number queued to the client, per origin node
  * @param first the first number queued to the client, per origin node
  * @param validUntil until when (epoch milliseconds) the client may recover
@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * never replaces it
  */
 public record SessionRecord(String token, String clientId, @Nullable String user, Set<String> groups,
-		@Nullable JsonNode presence, Position at, Map<String, Long> queued, Map<String, Long> first, long validUntil,
+		@Nullable JsonNode presence, Cursor at, Map<String, Long> queued, Map<String, Long> first, long validUntil,
 		long generation) {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -71,7 +71,7 @@ public record SessionRecord(String token, String clientId, @Nullable String user
 		JsonNode presence = node.get("p");
 		return new SessionRecord(node.get("t").stringValue(), node.get("c").stringValue(),
 				(user != null) ? user.stringValue() : null, groups, presence,
-				Position.parse(node.get("at").stringValue()), numbers(node.path("q")), numbers(node.path("f")),
+				Cursor.parse(node.get("at").stringValue()), numbers(node.path("q")), numbers(node.path("f")),
 				node.get("v").longValue(), node.get("n").longValue());
 	}
 

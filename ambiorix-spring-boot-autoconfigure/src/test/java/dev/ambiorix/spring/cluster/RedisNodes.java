@@ -16,18 +16,25 @@ final class RedisNodes implements AutoCloseable {
 
 	private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
 
-	private final RedisServer redis;
+	private final List<String> redisProperties;
 
 	RedisNodes(RedisServer redis) {
-		this.redis = redis;
+		this(List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port()));
+	}
+
+	/**
+	 * Nodes that reach Redis through the given properties, such as
+	 * {@code spring.data.redis.cluster.nodes}.
+	 */
+	RedisNodes(List<String> redisProperties) {
+		this.redisProperties = redisProperties;
 	}
 
 	ConfigurableApplicationContext start(String... extraProperties) {
-		List<String> properties = new ArrayList<>(
-				List.of("server.port=0", "server.address=127.0.0.1", "ambiorix.cluster.mode=redis",
-						"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + this.redis.port(),
-						"spring.data.redis.timeout=2s", "ambiorix.cluster.heartbeat-interval=1s",
-						"ambiorix.cluster.node-timeout=3s", "spring.main.banner-mode=off"));
+		List<String> properties = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
+				"ambiorix.cluster.mode=redis", "spring.data.redis.timeout=2s", "ambiorix.cluster.heartbeat-interval=1s",
+				"ambiorix.cluster.node-timeout=3s", "spring.main.banner-mode=off"));
+		properties.addAll(this.redisProperties);
 		properties.addAll(List.of(extraProperties));
 		ConfigurableApplicationContext node = new SpringApplicationBuilder(ClusterTestApplication.class)
 			.properties(properties.toArray(new String[0]))

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -29,10 +31,13 @@ public final class RedisServer implements AutoCloseable {
 
 	private final Path log;
 
+	private final List<String> extraArguments;
+
 	private @Nullable Process process;
 
-	private RedisServer(int port) throws IOException {
+	private RedisServer(int port, List<String> extraArguments) throws IOException {
 		this.port = port;
+		this.extraArguments = extraArguments;
 		this.log = Files.createTempFile("redis-server-" + port, ".log");
 	}
 
@@ -41,8 +46,18 @@ public final class RedisServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static RedisServer start() {
+		return start(List.of());
+	}
+
+	/**
+	 * Start a server on a free port with more arguments and wait until it answers PING.
+	 * @param extraArguments arguments added to the command line, {@code port} replaced by
+	 * the port
+	 * @return the running server
+	 */
+	static RedisServer start(List<String> extraArguments) {
 		try {
-			RedisServer server = new RedisServer(freePort());
+			RedisServer server = new RedisServer(freePort(), extraArguments);
 			server.startProcess();
 			return server;
 		}
@@ -64,8 +79,10 @@ public final class RedisServer implements AutoCloseable {
 
 	private void startProcess() {
 		String executable = findExecutable();
-		ProcessBuilder builder = new ProcessBuilder(executable, "--port", Integer.toString(this.port), "--bind",
-				"127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no");
+		List<String> command = new ArrayList<>(List.of(executable, "--port", Integer.toString(this.port), "--bind",
+				"127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+		this.extraArguments.forEach((argument) -> command.add(argument.replace("{port}", Integer.toString(this.port))));
+		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.redirectErrorStream(true);
 		builder.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
 		try {
@@ -81,20 +98,24 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	private static String findExecutable() {
+		return findExecutable("redis-server");
+	}
+
+	static String findExecutable(String name) {
 		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-			File candidate = new File(dir, "redis-server");
+			File candidate = new File(dir, name);
 			if (candidate.canExecute()) {
 				return candidate.getPath();
 			}
 		}
-		for (String candidate : new String[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }) {
+		for (String candidate : new String[] { "/usr/bin/" + name, "/usr/local/bin/" + name }) {
 			if (new File(candidate).canExecute()) {
 				return candidate;
 			}
 		}
-		throw new IllegalStateException(
-				"redis-server is not installed: the cluster tests need a real one (apt-get install redis-server, "
-						+ "which .ci/run does on a fresh machine)");
+		throw new IllegalStateException(name
+				+ " is not installed: the cluster tests need a real one (apt-get install redis-server, which brings "
+				+ "redis-cli and which .ci/run does on a fresh machine)");
 	}
 
 	/**

@@ -51,7 +51,7 @@ public final class AmbiorixRedisClusterAutoConfiguration {
 			RelayStatus status, AmbiorixProperties properties) {
 		AmbiorixProperties.Cluster cluster = properties.getCluster();
 		return new RedisRelay(new LocalFrameDelivery(clients), connectionFactory, keys, cluster.getStreamRetention(),
-				cluster.getRelayBufferSize(), status);
+				cluster.getStreams(), cluster.getRelayBufferSize(), status);
 	}
 
 	@Bean

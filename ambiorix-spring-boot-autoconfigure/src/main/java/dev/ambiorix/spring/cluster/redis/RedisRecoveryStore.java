@@ -2,12 +2,17 @@ package dev.ambiorix.spring.cluster.redis;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
+import dev.ambiorix.spring.recovery.Cursor;
+import dev.ambiorix.spring.recovery.History;
 import dev.ambiorix.spring.recovery.HistoryEntry;
 import dev.ambiorix.spring.recovery.Position;
 import dev.ambiorix.spring.recovery.RecoveryStore;
@@ -24,9 +29,9 @@ import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * Sessions and history in Redis, where a surviving node reads them: the history is the
- * relay stream itself (every numbered envelope is written to it, sends to a client of the
- * same node included), and each session is a key {@code {prefix}:recovery:<token>} that
- * expires after the window.
+ * relay's streams themselves, one lane each (every numbered envelope is written to its
+ * node's stream, sends to a client of the same node included), and each session is a key
+ * {@code {prefix}:recovery:<token>} that expires after the window.
  */
 final class RedisRecoveryStore implements RecoveryStore {
 
@@ -81,9 +86,13 @@ final class RedisRecoveryStore implements RecoveryStore {
 	}
 
 	@Override
-	public Position cursor() {
-		String cursor = this.relay.cursor();
-		return (cursor != null) ? Position.parse(cursor) : Position.ZERO;
+	public Cursor cursor() {
+		List<Position> lanes = new ArrayList<>(this.relay.streams());
+		for (int stream = 0; stream < this.relay.streams(); stream++) {
+			String cursor = this.relay.cursor(stream);
+			lanes.add((cursor != null) ? Position.parse(cursor) : Position.ZERO);
+		}
+		return new Cursor(lanes);
 	}
 
 	@Override
@@ -101,15 +110,20 @@ final class RedisRecoveryStore implements RecoveryStore {
 	}
 
 	@Override
-	public Iterator<HistoryEntry> newestFirst() {
-		return new Pages();
+	public History newestFirst() {
+		return new Merged(this.relay.streams());
 	}
 
 	@Override
 	public boolean trimmed() {
 		try (RedisConnection connection = this.relay.connectionFactory().getConnection()) {
-			Long length = connection.streamCommands().xLen(this.relay.keys().relay());
-			return length != null && length >= this.relay.retention();
+			for (int stream = 0; stream < this.relay.streams(); stream++) {
+				Long length = connection.streamCommands().xLen(this.relay.stream(stream));
+				if (length != null && length >= this.relay.retention()) {
+					return true;
+				}
+			}
+			return false;
 		}
 	}
 
@@ -118,7 +132,7 @@ final class RedisRecoveryStore implements RecoveryStore {
 		return this.refreshInterval;
 	}
 
-	private static @Nullable HistoryEntry entry(ByteRecord record) {
+	private static @Nullable HistoryEntry entry(int lane, ByteRecord record) {
 		Map<String, byte[]> fields = new HashMap<>(8);
 		record.getValue().forEach((key, value) -> fields.put(RedisKeys.string(key), value));
 		byte[] origin = fields.get("o");
@@ -132,18 +146,94 @@ final class RedisRecoveryStore implements RecoveryStore {
 		byte[] except = fields.get("x");
 		String node = RedisKeys.string(origin);
 		long sequence = Long.parseLong(RedisKeys.string(stamp));
-		return new HistoryEntry(node, sequence, Position.parse(record.getId().getValue()), (char) kind[0],
+		return new HistoryEntry(node, sequence, lane, Position.parse(record.getId().getValue()), (char) kind[0],
 				(target != null) ? RedisKeys.string(target) : "",
 				(except != null && except.length > 0) ? RedisKeys.string(except) : null,
 				Stamp.of(RedisKeys.string(frame), node, sequence).frame());
 	}
 
 	/**
-	 * The stream read backwards, a page at a time.
+	 * Every stream read backwards, the newest entry of all first (entry ids of one Redis
+	 * share a clock; of shards, roughly). Each stream's first page is read before
+	 * anything is returned.
+	 */
+	private final class Merged implements History {
+
+		private final List<Pages> lanes = new ArrayList<>();
+
+		Merged(int streams) {
+			for (int stream = 0; stream < streams; stream++) {
+				Pages pages = new Pages(stream);
+				pages.hasNext();
+				this.lanes.add(pages);
+			}
+		}
+
+		@Override
+		public boolean hasNext() {
+			return newest() != null;
+		}
+
+		@Override
+		public HistoryEntry next() {
+			Pages newest = newest();
+			if (newest == null) {
+				throw new NoSuchElementException();
+			}
+			return newest.next();
+		}
+
+		private @Nullable Pages newest() {
+			Pages newest = null;
+			for (Pages lane : this.lanes) {
+				if (!lane.stopped && lane.hasNext()
+						&& (newest == null || lane.peek().position().compareTo(newest.peek().position()) > 0)) {
+					newest = lane;
+				}
+			}
+			return newest;
+		}
+
+		@Override
+		public void stop(int lane) {
+			this.lanes.get(lane).stopped = true;
+		}
+
+		@Override
+		public Set<Integer> readToStart() {
+			Set<Integer> lanes = new HashSet<>();
+			for (Pages lane : this.lanes) {
+				if (!lane.stopped && !lane.hasNext()) {
+					lanes.add(lane.lane);
+				}
+			}
+			return lanes;
+		}
+
+	}
+
+	/**
+	 * One stream read backwards, a page at a time.
 	 */
 	private final class Pages implements Iterator<HistoryEntry> {
 
+		private final int lane;
+
 		private final ArrayDeque<HistoryEntry> page = new ArrayDeque<>();
+
+		private boolean stopped;
+
+		Pages(int lane) {
+			this.lane = lane;
+		}
+
+		HistoryEntry peek() {
+			HistoryEntry entry = this.page.peek();
+			if (entry == null) {
+				throw new NoSuchElementException();
+			}
+			return entry;
+		}
 
 		private @Nullable String before;
 
@@ -171,14 +261,14 @@ final class RedisRecoveryStore implements RecoveryStore {
 			List<ByteRecord> records;
 			try (RedisConnection connection = RedisRecoveryStore.this.relay.connectionFactory().getConnection()) {
 				records = connection.streamCommands()
-					.xRevRange(RedisRecoveryStore.this.relay.keys().relay(), range, Limit.limit().count(PAGE));
+					.xRevRange(RedisRecoveryStore.this.relay.stream(this.lane), range, Limit.limit().count(PAGE));
 			}
 			if (records == null || records.isEmpty()) {
 				this.exhausted = true;
 				return;
 			}
 			for (ByteRecord record : records) {
-				HistoryEntry entry = entry(record);
+				HistoryEntry entry = entry(this.lane, record);
 				if (entry != null) {
 					this.page.add(entry);
 				}

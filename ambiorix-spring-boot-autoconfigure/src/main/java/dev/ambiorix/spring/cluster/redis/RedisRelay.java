@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongConsumer;
 
 import dev.ambiorix.spring.session.FrameDelivery;
@@ -34,15 +35,17 @@ import org.springframework.core.log.LogMessage;
 
 /**
  * Delivers frames to this node's clients at once and relays them to the other nodes
- * through one Redis Stream.
+ * through Redis Streams: one, or several that Redis Cluster can spread over shards.
  * <p>
  * The sending node writes each frame once, already serialized, with {@code XADD MAXLEN ~}
- * from a single writer thread, in batches that a script appends atomically, so the stream
- * holds one node's envelopes in the order they were sent. Every node reads the stream
- * from its own cursor with {@code XREAD BLOCK} on a thread of its own and delivers each
- * entry to its own clients; it skips its own entries, which it delivered locally when
- * they were sent. A dropped connection is resumed from the cursor, so nothing is lost
- * while the stream still holds the entries.
+ * from a single writer thread, in batches that a script appends atomically, always to the
+ * same stream (taken in turn when the node first writes), so that stream holds the node's
+ * envelopes in the order they were sent. Every node reads every stream from a cursor of
+ * its own with {@code XREAD BLOCK}, one thread and connection per stream (a blocking read
+ * names one key, which Redis Cluster needs), and delivers each entry to its own clients;
+ * it skips its own entries, which it delivered locally when they were sent. A dropped
+ * connection is resumed from the cursor, so nothing is lost while the stream still holds
+ * the entries.
  * <p>
  * Each entry carries its node's sequence number. A batch whose write failed is written
  * again, which can put the batch in the stream twice, one copy after the other; readers
@@ -95,6 +98,8 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 
 	private final long retention;
 
+	private final int streams;
+
 	private final RelayStatus status;
 
 	private final BlockingQueue<Outgoing> outgoing;
@@ -122,18 +127,32 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 
 	private @Nullable Thread writer;
 
-	private @Nullable Thread reader;
+	private final List<Thread> readers = new ArrayList<>();
 
-	private volatile @Nullable String cursor;
+	/** The key of each stream. */
+	private final List<String> streamKeys;
+
+	/** The entry each stream has been read up to, {@code null} before its first read. */
+	private final AtomicReferenceArray<@Nullable String> cursors;
+
+	/** The stream this node appends to, -1 until it took its turn. */
+	private volatile int ownStream = -1;
 
 	RedisRelay(LocalFrameDelivery local, RedisConnectionFactory connectionFactory, RedisKeys keys, long retention,
-			int bufferSize, RelayStatus status) {
+			int streams, int bufferSize, RelayStatus status) {
 		this.local = local;
 		this.connectionFactory = connectionFactory;
 		this.keys = keys;
 		this.retention = retention;
+		this.streams = streams;
 		this.status = status;
 		this.outgoing = new ArrayBlockingQueue<>(bufferSize);
+		this.cursors = new AtomicReferenceArray<>(streams);
+		List<String> streamKeys = new ArrayList<>(streams);
+		for (int stream = 0; stream < streams; stream++) {
+			streamKeys.add(keys.relay(stream, streams));
+		}
+		this.streamKeys = List.copyOf(streamKeys);
 	}
 
 	@Override
@@ -192,11 +211,49 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	}
 
 	/**
-	 * Return the stream entry this node has read up to.
+	 * Return the entry of the first stream this node has read up to.
 	 * @return the entry id, or {@code null} before the first read
 	 */
 	public @Nullable String cursor() {
-		return this.cursor;
+		return cursor(0);
+	}
+
+	/**
+	 * Return the entry of one stream this node has read up to.
+	 * @param stream the stream's index, from 0
+	 * @return the entry id, or {@code null} before the first read
+	 */
+	public @Nullable String cursor(int stream) {
+		return this.cursors.get(stream);
+	}
+
+	/**
+	 * Return how many streams the relay spreads over.
+	 * @return the number of streams, at least 1
+	 */
+	public int streams() {
+		return this.streams;
+	}
+
+	/**
+	 * Return the key of one stream.
+	 * @param stream the stream's index, from 0
+	 * @return its key, such as {@code {ambiorix}:relay}
+	 */
+	public String streamKey(int stream) {
+		return this.streamKeys.get(stream);
+	}
+
+	byte[] stream(int stream) {
+		return RedisKeys.bytes(this.streamKeys.get(stream));
+	}
+
+	/**
+	 * Return the stream this node appends to.
+	 * @return its index, or -1 before this node first wrote to Redis
+	 */
+	public int ownStream() {
+		return this.ownStream;
 	}
 
 	/**
@@ -343,21 +400,31 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	@Override
 	public void start() {
 		this.running = true;
-		this.cursor = null;
 		Thread writer = new Thread(this::writeLoop, "ambiorix-relay-writer");
 		writer.setDaemon(true);
-		Thread reader = new Thread(this::readLoop, "ambiorix-relay-reader");
-		reader.setDaemon(true);
 		this.writer = writer;
-		this.reader = reader;
+		this.readers.clear();
+		for (int stream = 0; stream < this.streams; stream++) {
+			this.cursors.set(stream, null);
+		}
+		startCursors();
+		for (int stream = 0; stream < this.streams; stream++) {
+			int index = stream;
+			Thread reader = new Thread(() -> readLoop(index),
+					(this.streams == 1) ? "ambiorix-relay-reader" : "ambiorix-relay-reader-" + stream);
+			reader.setDaemon(true);
+			this.readers.add(reader);
+		}
 		writer.start();
-		reader.start();
+		this.readers.forEach(Thread::start);
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
-		for (Thread thread : new Thread[] { this.writer, this.reader }) {
+		List<@Nullable Thread> threads = new ArrayList<>(this.readers);
+		threads.add(0, this.writer);
+		for (Thread thread : threads) {
 			if (thread != null) {
 				thread.interrupt();
 				try {
@@ -407,7 +474,6 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 
 	private void write(List<Outgoing> batch) {
 		byte[][] keysAndArgs = new byte[3 + batch.size() * 6][];
-		keysAndArgs[0] = this.keys.relay();
 		keysAndArgs[1] = RedisKeys.bytes(Long.toString(this.retention));
 		keysAndArgs[2] = RedisKeys.bytes(this.keys.nodeId());
 		int i = 3;
@@ -421,6 +487,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 			keysAndArgs[i++] = RedisKeys.bytes((envelope.stamp() > 0) ? Long.toString(envelope.stamp()) : "");
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			keysAndArgs[0] = stream(ownStream(connection));
 			connection.scriptingCommands().eval(APPEND_BATCH, ReturnType.INTEGER, 1, keysAndArgs);
 			for (Outgoing envelope : batch) {
 				this.writtenStamp.accumulateAndGet(envelope.stamp(), Math::max);
@@ -429,17 +496,40 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		}
 	}
 
-	private void readLoop() {
-		byte[] stream = this.keys.relay();
+	/**
+	 * Return the stream this node appends to, taking it on the first call: the nodes take
+	 * the streams in turn, so that a few nodes spread over as many streams (and shards).
+	 * All of one node's envelopes go to that one stream, which keeps them in order.
+	 */
+	private int ownStream(RedisConnection connection) {
+		int own = this.ownStream;
+		if (own < 0) {
+			if (this.streams == 1) {
+				own = 0;
+			}
+			else {
+				Long turn = connection.stringCommands().incr(this.keys.relayTurn());
+				own = (int) Math.floorMod((turn != null) ? turn - 1 : 0, (long) this.streams);
+				logger.debug(LogMessage.format("Node %s appends to relay stream %d of %d", this.keys.nodeId(), own,
+						this.streams));
+			}
+			this.ownStream = own;
+		}
+		return own;
+	}
+
+	private void readLoop(int index) {
+		byte[] stream = stream(index);
 		StreamReadOptions options = StreamReadOptions.empty().count(BATCH_SIZE).block(BLOCK);
 		while (this.running) {
 			try (RedisConnection connection = this.connectionFactory.getConnection()) {
-				if (this.cursor == null) {
-					this.cursor = lastId(connection, stream);
+				if (this.cursors.get(index) == null) {
+					this.cursors.set(index, lastId(connection, stream));
 				}
 				while (this.running) {
+					String cursor = this.cursors.get(index);
 					List<ByteRecord> records = connection.streamCommands()
-						.xRead(options, StreamOffset.create(stream, ReadOffset.from(this.cursor)));
+						.xRead(options, StreamOffset.create(stream, ReadOffset.from(cursor)));
 					this.status.succeeded();
 					if (records == null) {
 						continue;
@@ -449,7 +539,7 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 							this.relayedIn.incrementAndGet();
 							lag(record);
 						}
-						this.cursor = record.getId().getValue();
+						this.cursors.set(index, record.getId().getValue());
 					}
 				}
 			}
@@ -460,6 +550,22 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 				this.status.failed(ex);
 				pause();
 			}
+		}
+	}
+
+	/**
+	 * Take each stream's last entry as the cursor before the node serves anyone, so that
+	 * whatever other nodes send once it has started reaches its clients, even when a
+	 * reader thread is slow to begin. Without Redis, each reader does it when it can.
+	 */
+	private void startCursors() {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			for (int stream = 0; stream < this.streams; stream++) {
+				this.cursors.set(stream, lastId(connection, stream(stream)));
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Redis did not answer at start; the relay's readers start when it does", ex);
 		}
 	}
 

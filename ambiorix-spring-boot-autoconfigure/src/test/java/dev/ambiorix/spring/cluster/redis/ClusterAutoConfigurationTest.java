@@ -58,6 +58,20 @@ class ClusterAutoConfigurationTest {
 	}
 
 	@Test
+	void theRelaySpreadsOverTheConfiguredNumberOfStreams() {
+		this.runner.withPropertyValues("ambiorix.cluster.mode=redis", "ambiorix.cluster.streams=4")
+			.run((context) -> assertThat(context.getBean(RedisRelay.class).streams()).isEqualTo(4));
+	}
+
+	@Test
+	void noStreamsFailsStartup() {
+		this.runner.withPropertyValues("ambiorix.cluster.mode=redis", "ambiorix.cluster.streams=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("ambiorix.cluster.streams"));
+	}
+
+	@Test
 	void aNodeTimeoutShorterThanTwoHeartbeatsFailsStartup() {
 		this.runner
 			.withPropertyValues("ambiorix.cluster.mode=redis", "ambiorix.cluster.heartbeat-interval=5s",
