@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.ambiorix.spring.endpoint.Compression;
 import dev.ambiorix.spring.protocol.JsonLimits;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -121,6 +122,14 @@ public class AmbiorixProperties implements Validator {
 		 */
 		private Duration idleTimeout = Duration.ofSeconds(60);
 
+		/**
+		 * What the endpoint answers a client that offers permessage-deflate, as every
+		 * browser does: "off" declines it; "context-takeover" accepts it as the
+		 * containers do, each connection keeping its compression window between messages;
+		 * "no-context-takeover" compresses each message on its own.
+		 */
+		private Compression compression = Compression.CONTEXT_TAKEOVER;
+
 		private final RateLimit rateLimit = new RateLimit();
 
 		public boolean isEnabled() {
@@ -196,6 +205,14 @@ public class AmbiorixProperties implements Validator {
 		public void setIdleTimeout(Duration idleTimeout) {
 			Assert.isTrue(!idleTimeout.isNegative(), "ambiorix.websocket.idle-timeout must not be negative");
 			this.idleTimeout = idleTimeout;
+		}
+
+		public Compression getCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(Compression compression) {
+			this.compression = compression;
 		}
 
 		public RateLimit getRateLimit() {
