@@ -128,7 +128,7 @@ public class AmbiorixProperties implements Validator {
 		 * containers do, each connection keeping its compression window between messages;
 		 * "no-context-takeover" compresses each message on its own.
 		 */
-		private Compression compression = Compression.CONTEXT_TAKEOVER;
+		private Compression compression = Compression.OFF;
 
 		private final RateLimit rateLimit = new RateLimit();
 

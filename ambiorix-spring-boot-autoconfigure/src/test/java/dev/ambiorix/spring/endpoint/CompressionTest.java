@@ -3,10 +3,12 @@ package dev.ambiorix.spring.endpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
+import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.support.RawWebSocket;
 import dev.ambiorix.spring.support.RawWebSocket.CompressibleFrame;
 import dev.ambiorix.spring.support.TestApplication;
@@ -24,6 +26,7 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code ambiorix.websocket.compression} decides what the endpoint answers a client that
@@ -100,6 +103,25 @@ class CompressionTest {
 			assertThat(inflate(new Inflater(true), first.payload())).isEqualTo(ENVELOPE);
 			assertThat(inflate(new Inflater(true), second.payload())).isEqualTo(ENVELOPE);
 			assertThat(second.payload()).isEqualTo(first.payload());
+		}
+	}
+
+	@Test
+	void noContextTakeoverBroadcastsTheSameBytesToEveryClient() throws Exception {
+		try (ConfigurableApplicationContext context = start("no-context-takeover");
+				RawWebSocket ann = RawWebSocket.connect(port(context), "/", CHROMIUM_OFFER);
+				RawWebSocket bob = RawWebSocket.connect(port(context), "/", CHROMIUM_OFFER)) {
+			WebSocketClients clients = context.getBean(WebSocketClients.class);
+			await().atMost(Duration.ofSeconds(30)).until(() -> clients.count() == 2);
+			String text = ENVELOPE.substring(0, 4000);
+			clients.broadcast("news", text);
+			Message toAnn = Message.read(ann);
+			Message toBob = Message.read(bob);
+			String expected = "{\"name\":\"news\",\"message\":\"" + text.replace("\"", "\\\"")
+					+ "\",\"isAmbiorix\":true}";
+			assertThat(toAnn.compressed()).isTrue();
+			assertThat(inflate(new Inflater(true), toAnn.payload())).isEqualTo(expected);
+			assertThat(toBob.payload()).isEqualTo(toAnn.payload());
 		}
 	}
 
