@@ -126,7 +126,10 @@ public class AmbiorixProperties implements Validator {
 		 * What the endpoint answers a client that offers permessage-deflate, as every
 		 * browser does: "off" declines it; "context-takeover" accepts it as the
 		 * containers do, each connection keeping its compression window between messages;
-		 * "no-context-takeover" compresses each message on its own.
+		 * "no-context-takeover" compresses each message on its own (on Jetty, a broadcast
+		 * once for all its clients). Off by default: for chat-sized messages compression
+		 * costs 2 to 4 times the server CPU per delivery and tens of kilobytes of native
+		 * memory per connection, to save a few dozen bytes a message.
 		 */
 		private Compression compression = Compression.OFF;
 
