@@ -6,6 +6,9 @@
 //
 //   node harness/harness.js [--quick] [--rounds N] [--only scenario,scenario] [--servers a,b] [--out NAME]
 //   node harness/harness.js --only cluster [--quick] [--rounds N] [--out NAME]   (harness/cluster.js)
+//   --compression off|on|both: clients that offer permessage-deflate as Chromium does ("on"),
+//     or each echo and fan-out scenario twice, without and with ("both"); default "off"
+//   --baseline NAME: ratios of every other server to NAME
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -25,8 +28,8 @@ const mode = quick ? 'quick' : 'full';
 
 // Durations: --quick stays under two minutes on two cores; full mode under fifteen.
 const plan = quick
-  ? { rounds: 3, echoMs: 400, fanoutMs: 500, idleConnections: 1000, stuck: { durationMs: 1500, waitMs: 2000 }, warmupScale: 0.5, budgetSeconds: 110, pauseMs: 100 }
-  : { rounds: 4, echoMs: 2500, fanoutMs: 2500, idleConnections: 10000, stuck: { durationMs: 5000, waitMs: 25000 }, warmupScale: 1, budgetSeconds: 860, pauseMs: 300 };
+  ? { rounds: 3, echoMs: 400, fanoutMs: 500, idleConnections: 1000, activeConnections: 500, stuck: { durationMs: 1500, waitMs: 2000 }, warmupScale: 0.5, budgetSeconds: 110, pauseMs: 100 }
+  : { rounds: 4, echoMs: 2500, fanoutMs: 2500, idleConnections: 10000, activeConnections: 2000, stuck: { durationMs: 5000, waitMs: 25000 }, warmupScale: 1, budgetSeconds: 860, pauseMs: 300 };
 if (option('--rounds')) plan.rounds = Number(option('--rounds'));
 const only = option('--only') ? option('--only').split(',') : null;
 // The cluster scenario (two nodes and one Redis, beside Socket.IO) has servers of its own
@@ -36,7 +39,16 @@ if (only && only.includes('cluster')) {
   return;
 }
 
-const SCENARIOS = [
+// What browsers do: every one offers permessage-deflate. "off" keeps the published runs'
+// clients, which never offer it; "on" offers it in every echo and fan-out scenario; "both"
+// runs each of them twice, without and with, side by side (ids ending in "+deflate").
+const compression = option('--compression') || 'off';
+if (!['off', 'on', 'both'].includes(compression)) {
+  console.error(`--compression must be off, on or both, was ${compression}`);
+  process.exit(2);
+}
+
+const BASE_SCENARIOS = [
   { id: 'echo-1', kind: 'echo', connections: 1 },
   { id: 'echo-50', kind: 'echo', connections: 50 },
   { id: 'fanout-100', kind: 'fanout', clients: 100 },
@@ -44,10 +56,21 @@ const SCENARIOS = [
   { id: 'fanout-5000', kind: 'fanout', clients: 5000 },
   { id: 'stuck-reader', kind: 'stuck', healthy: 100 },
   { id: 'idle', kind: 'idle' },
-]
-  // Quick mode leaves out the 5,000-client fan-out, whose connections alone take ten
-  // seconds a round.
-  .filter((scenario) => (only ? only.includes(scenario.id) : !(quick && scenario.id === 'fanout-5000')));
+  // Run when named in --only, or with --compression on/both: an 8 KB JSON message (chat
+  // text, 8,000 characters) broadcast to 1,000, and the memory of 2,000 connections idle
+  // and then after three broadcasts.
+  { id: 'fanout-1000-8k', kind: 'fanout', clients: 1000, padding: 8000, extra: true },
+  { id: 'idle-active', kind: 'idle', active: true, extra: true },
+];
+const compressible = (scenario) => scenario.kind === 'echo' || scenario.kind === 'fanout' || scenario.active;
+const SCENARIOS = BASE_SCENARIOS.filter((scenario) => (only ? only.includes(scenario.id) : !(quick && scenario.id === 'fanout-5000') && (!scenario.extra || compression !== 'off')))
+  .flatMap((scenario) => {
+    if (compression === 'off' || !compressible(scenario)) return [scenario];
+    // Chat-like text rather than one repeated letter, so that it compresses as real traffic does.
+    const plain = { ...scenario, text: true };
+    const deflate = { ...plain, id: `${scenario.id}+deflate`, compression: true, twinOf: scenario.id };
+    return compression === 'both' ? [plain, deflate] : [deflate];
+  });
 
 // The same JVM flags for both Spring servers; Tomcat's connection cap (8192 by default)
 // is raised so that 10,000 idle connections can be held at all.
@@ -81,6 +104,17 @@ const SERVERS = {
   'starter-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_BEFORE_JAR || path.join(root, 'results/starter-before.jar'), ...SPRING_ARGS(port)]],
   node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
 };
+// Investigation only: the starter on Jetty (starter-deflate-*), on Tomcat
+// (starter-tomcat-deflate-*) and built from another commit (starter-before-deflate-*)
+// with each value of ambiorix.websocket.compression.
+for (const [suffix, value] of [['off', 'off'], ['ct', 'context-takeover'], ['nct', 'no-context-takeover']]) {
+  for (const base of ['starter', 'starter-tomcat', 'starter-before']) {
+    SERVERS[`${base}-deflate-${suffix}`] = (port) => {
+      const [command, commandArgs] = SERVERS[base](port);
+      return [command, [...commandArgs, `--ambiorix.websocket.compression=${value}`]];
+    };
+  }
+}
 const serverNames = option('--servers') ? option('--servers').split(',') : ['starter', 'floor', 'node'];
 const unknownServers = serverNames.filter((name) => !SERVERS[name]);
 if (unknownServers.length > 0) {
@@ -151,7 +185,7 @@ async function startServer(name) {
 }
 
 /** Run one load generator process; measure CPU around its window. */
-function runLoadgen(server, config, { onReady } = {}) {
+function runLoadgen(server, config, { onReady, onActive } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn('node', [path.join(root, 'loadgen/loadgen.js'), JSON.stringify({ ...config, port: server.port })], {
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -160,6 +194,7 @@ function runLoadgen(server, config, { onReady } = {}) {
     let ready = null;
     let before = null;
     let after = null;
+    let activeExtra;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`load generator for ${config.scenario} on ${server.name} timed out`));
@@ -170,7 +205,10 @@ function runLoadgen(server, config, { onReady } = {}) {
       while ((newline = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        if (line.startsWith('READY')) {
+        if (line.startsWith('ACTIVE')) {
+          activeExtra = onActive ? await onActive(JSON.parse(line.slice(7))) : undefined;
+          child.stdin.write('GO\n');
+        } else if (line.startsWith('READY')) {
           ready = JSON.parse(line.slice(6));
           const extra = onReady ? await onReady(ready) : undefined;
           before = { wall: process.hrtime.bigint(), server: cpuSeconds(server.pid), loadgen: cpuSeconds(child.pid), extra };
@@ -181,12 +219,13 @@ function runLoadgen(server, config, { onReady } = {}) {
           const result = JSON.parse(line.slice(7));
           clearTimeout(timer);
           child.once('exit', () => {});
-          if (!before || !after) return resolve({ ready, result });
+          if (!before || !after) return resolve({ ready, result, activeExtra });
           const wallSeconds = Number(after.wall - before.wall) / 1e9;
           resolve({
             ready,
             result,
             extra: before.extra,
+            activeExtra,
             wallSeconds,
             serverCpuSeconds: after.server - before.server,
             loadgenCpuShare: (after.loadgen - before.loadgen) / wallSeconds,
@@ -211,11 +250,14 @@ async function heapUsed(server) {
 
 async function runScenario(server, scenario, scale, warmupRound = false) {
   const ms = (value) => Math.max(200, Math.round(value * scale));
+  const payload = { compression: Boolean(scenario.compression), text: Boolean(scenario.text), ...(scenario.padding ? { padding: scenario.padding } : {}) };
   switch (scenario.kind) {
     case 'echo': {
-      const run = await runLoadgen(server, { scenario: 'echo', connections: scenario.connections, durationMs: ms(plan.echoMs), timeoutMs: 60000 });
+      const run = await runLoadgen(server, { scenario: 'echo', connections: scenario.connections, durationMs: ms(plan.echoMs), timeoutMs: 60000, ...payload });
       const r = run.result;
       return {
+        negotiated: r.negotiated,
+        bytesPerMsg: r.bytesRead / r.messages,
         msgsPerSec: r.perSecond,
         rttP50Ms: r.rttMs.p50,
         rttP99Ms: r.rttMs.p99,
@@ -225,10 +267,12 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
       };
     }
     case 'fanout': {
-      const run = await runLoadgen(server, { scenario: 'fanout', clients: scenario.clients, durationMs: ms(plan.fanoutMs), window: 2, timeoutMs: 120000 });
+      const run = await runLoadgen(server, { scenario: 'fanout', clients: scenario.clients, durationMs: ms(plan.fanoutMs), window: 2, timeoutMs: 120000, ...payload });
       const r = run.result;
       if (r.error) return { error: r.error };
       return {
+        negotiated: r.negotiated,
+        bytesPerDelivery: r.bytesRead / r.deliveries,
         deliveriesPerSec: r.perSecond,
         lastClientP50Ms: r.lastClientMs.p50,
         lastClientP99Ms: r.lastClientMs.p99,
@@ -267,20 +311,33 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
       await sleep(plan.pauseMs * 3);
       const heapBefore = await heapUsed(server);
       const statusBefore = procStatus(server.pid);
+      const connections = scenario.active ? plan.activeConnections : plan.idleConnections;
       const run = await runLoadgen(
         server,
-        { scenario: 'idle', connections: plan.idleConnections, timeoutMs: 180000 },
+        { scenario: 'idle', connections, timeoutMs: 180000, ...payload, ...(scenario.active ? { activeBroadcasts: 3 } : {}) },
         {
           onReady: async () => {
             await sleep(plan.pauseMs * 3);
             const heapAfter = await heapUsed(server);
             return { heapAfter, statusAfter: procStatus(server.pid) };
           },
+          onActive: async () => {
+            await sleep(plan.pauseMs * 3);
+            return { heapActive: await heapUsed(server), statusActive: procStatus(server.pid) };
+          },
         }
       );
       const connected = run.ready.connected;
       const { heapAfter, statusAfter } = run.extra;
+      const active = run.activeExtra
+        ? {
+            activeHeapKbPerConnection: (run.activeExtra.heapActive - heapBefore) / 1024 / connected,
+            activeRssKbPerConnection: (run.activeExtra.statusActive.rssKb - statusBefore.rssKb) / connected,
+          }
+        : {};
       return {
+        negotiated: run.ready.negotiated,
+        ...active,
         connections: connected,
         failed: run.ready.failed,
         heapKbPerConnection: (heapAfter - heapBefore) / 1024 / connected,
@@ -325,6 +382,7 @@ const METRICS = {
     ['rttP50Ms', 'RTT p50 ms', 'lower', 3],
     ['rttP99Ms', 'RTT p99 ms', 'lower', 3],
     ['serverCpuUsPerMsg', 'server CPU µs/msg', 'lower', 1],
+    ['bytesPerMsg', 'bytes on the wire/reply', 'lower', 1],
     ['loadgenCpuShare', 'load generator CPU (cores)', null, 2],
   ],
   fanout: [
@@ -332,6 +390,7 @@ const METRICS = {
     ['lastClientP50Ms', 'last client p50 ms', 'lower', 2],
     ['lastClientP99Ms', 'last client p99 ms', 'lower', 2],
     ['serverCpuUsPerDelivery', 'server CPU µs/delivery', 'lower', 2],
+    ['bytesPerDelivery', 'bytes on the wire/delivery', 'lower', 1],
     ['loadgenCpuShare', 'load generator CPU (cores)', null, 2],
   ],
   stuck: [
@@ -343,6 +402,8 @@ const METRICS = {
     ['connections', 'connections held', 'higher', 0],
     ['heapKbPerConnection', 'heap KB/connection (after GC)', 'lower', 1],
     ['rssKbPerConnection', 'RSS KB/connection', 'lower', 1],
+    ['activeHeapKbPerConnection', 'heap KB/connection after 3 broadcasts (after GC)', 'lower', 1],
+    ['activeRssKbPerConnection', 'RSS KB/connection after 3 broadcasts', 'lower', 1],
     ['rssMb', 'RSS MB', 'lower', 0],
     ['threads', 'threads', 'lower', 0],
   ],
@@ -357,6 +418,8 @@ function summarise(rounds) {
       const entry = {};
       for (const [key] of METRICS[scenario.kind]) entry[key] = median(values.map((v) => v[key]));
       entry.rounds = values.length;
+      const agreed = [...new Set(values.map((v) => v.negotiated).filter(Boolean))];
+      if (agreed.length) entry.negotiated = agreed.join(' / ');
       if (scenario.kind === 'stuck') entry.censored = values.some((v) => v.censored);
       const errors = values.filter((v) => v.error).map((v) => v.error);
       if (errors.length) entry.errors = errors;
@@ -384,7 +447,10 @@ function markdown(info, medians, roundsCompleted) {
   lines.push(`Medians of ${roundsCompleted} interleaved rounds after a warm-up round; ratios are of medians (for times and CPU, below 1 is better).`);
   lines.push('Other work may have run on the machine at the same time; ratios measured side by side in one run are what matter.');
   lines.push('');
-  const ratios = [
+  const baseline = option('--baseline');
+  const ratios = baseline
+    ? serverNames.filter((s) => s !== baseline).map((s) => [s, baseline, `${s} ÷ ${baseline}`])
+    : [
     ['starter', 'floor', 'starter ÷ floor'],
     ['starter', 'node', 'starter ÷ node'],
     ['starter', 'starter-before', 'starter ÷ before'],
@@ -392,6 +458,11 @@ function markdown(info, medians, roundsCompleted) {
     // Variants of the starter (container, buffers, JDK) against the starter as shipped.
     ...serverNames.filter((s) => s.startsWith('starter-') && s !== 'starter-before' && s !== 'starter-metrics').map((s) => [s, 'starter', `${s} ÷ starter`]),
   ].filter(([a, b]) => serverNames.includes(a) && serverNames.includes(b));
+  if (compression !== 'off') {
+    lines.push(`Clients ${compression === 'both' ? 'without compression, and' : ''} offering \`permessage-deflate; client_max_window_bits\` as Chromium does (\`+deflate\`); what each server agreed to is under each table.`);
+    lines.push('');
+  }
+  if (compression === 'both') lines.push(...compressionTable(medians), '');
   for (const scenario of SCENARIOS) {
     const header = ['metric', ...serverNames, ...ratios.map(([, , label]) => label)];
     lines.push(`## ${scenario.id}`);
@@ -404,11 +475,33 @@ function markdown(info, medians, roundsCompleted) {
       for (const [a, b] of ratios) row.push(ratio(m[a][key], m[b][key]));
       lines.push(`| ${row.join(' | ')} |`);
     }
+    const agreed = serverNames.filter((s) => m[s].negotiated).map((s) => `${s}: ${m[s].negotiated}`);
+    if (scenario.compression && agreed.length) lines.push('', `Negotiated: ${agreed.join('; ')}`);
     const errors = serverNames.flatMap((s) => (medians[scenario.id][s].errors || []).map((e) => `${s}: ${e}`));
     if (errors.length) lines.push('', `Errors: ${errors.join('; ')}`);
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** Each scenario without and with compression offered, side by side: off, offered, ratio. */
+function compressionTable(medians) {
+  const lines = ['## Without and with compression offered', ''];
+  const header = ['scenario: metric', ...serverNames.flatMap((s) => [`${s} without`, `${s} offered`, `${s} ×`])];
+  lines.push(`| ${header.join(' | ')} |`);
+  lines.push(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  for (const scenario of SCENARIOS.filter((s) => s.twinOf)) {
+    const plain = medians[scenario.twinOf];
+    const deflate = medians[scenario.id];
+    for (const [key, label, better, digits] of METRICS[scenario.kind]) {
+      if (!better) continue;
+      const row = [`${scenario.twinOf}: ${label}`];
+      for (const s of serverNames) row.push(format(plain[s][key], digits), format(deflate[s][key], digits), ratio(deflate[s][key], plain[s][key]));
+      if (row.slice(1).every((cell) => cell === '—')) continue;
+      lines.push(`| ${row.join(' | ')} |`);
+    }
+  }
+  return lines;
 }
 
 const running = [];

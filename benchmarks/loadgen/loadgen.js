@@ -25,6 +25,10 @@ const ports = config.ports ?? [config.port];
 const socketio = config.protocol === 'socketio';
 const urls = ports.map((port) => (socketio ? `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket` : `ws://127.0.0.1:${port}/`));
 let nextUrl = 0;
+// `compression`: offer permessage-deflate as Chromium does, `permessage-deflate;
+// client_max_window_bits` (what `ws` sends for these options), and compress every
+// message sent, however small, as Chromium does (ws's default threshold is 1 KB).
+const CHROMIUM_DEFLATE = { clientMaxWindowBits: true, threshold: 0 };
 // Connections come from many loopback source addresses, so that tens of thousands of
 // them (and the TIME_WAIT they leave behind) never run out of ephemeral ports.
 const SOURCE_ADDRESSES = 50;
@@ -42,7 +46,7 @@ function connect(onMessage) {
     const ws = new WebSocket(url, {
       localAddress: sourceAddress(),
       handshakeTimeout: 15000,
-      perMessageDeflate: false,
+      perMessageDeflate: config.compression ? CHROMIUM_DEFLATE : false,
     });
     let settled = false;
     const settle = (value) => {
@@ -111,6 +115,42 @@ function connectStuckReader() {
   });
 }
 
+/** Bytes received by these clients' sockets so far: what the server put on the wire. */
+function bytesRead(clients) {
+  let total = 0;
+  for (const ws of clients) total += ws._socket ? ws._socket.bytesRead : 0;
+  return total;
+}
+
+/** What the server agreed to (the response's Sec-WebSocket-Extensions), as `ws` parsed it. */
+function negotiated(clients) {
+  const ws = clients[0];
+  if (!ws) return null;
+  const agreed = ws._extensions && ws._extensions['permessage-deflate'];
+  return agreed ? `permessage-deflate ${JSON.stringify(agreed.params || {})}` : 'none';
+}
+
+// Chat-like text for the payload (`text: true`): words from a small vocabulary chosen by
+// a fixed pseudo-random sequence, so that it compresses as prose does (about 3:1), not
+// as a run of one letter.
+const WORDS = 'the a to and of in is it you that he was for on are with as I his they be at one have this from or had by hot word but what some we can out other were all there when up use your how said an each she which do their time if will way about many then them write would like so these her long make thing see him two has look more day could go come did number sound no most people my over know water than call first who may down side been now find'.split(' ');
+// Each message takes a different slice of one long text, so that no two are alike (as
+// in a chat) and a compressor that keeps its window between messages gains only what
+// real traffic would give it: the envelope's keys and the vocabulary.
+let pool = '';
+function padding(length) {
+  if (!config.text) return () => 'x'.repeat(length);
+  let seed = 12345;
+  while (pool.length < Math.max(65536, length * 8)) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    pool += WORDS[(seed >>> 8) % WORDS.length] + ' ';
+  }
+  return (k) => {
+    const start = ((k % 100000) * 7919) % (pool.length - length);
+    return pool.slice(start, start + length);
+  };
+}
+
 const K_MARKER = Buffer.from('"k":');
 
 /** The sequence number in a reply, found without parsing the whole frame. */
@@ -163,6 +203,8 @@ function waitForGo() {
       }
     };
     process.stdin.on('data', onData);
+    // A listener alone does not restart a stream paused by an earlier wait.
+    process.stdin.resume();
   });
 }
 
@@ -180,7 +222,7 @@ function closeAll(clients) {
 
 // Echo: every connection keeps one request in flight; round trip per reply.
 async function echo() {
-  const padding = 'x'.repeat(config.padding ?? 48);
+  const pad = padding(config.padding ?? 48);
   const latencies = [];
   let measuring = false;
   let stopped = false;
@@ -188,7 +230,8 @@ async function echo() {
   let k = 0;
   const sendEcho = (ws) => {
     ws.sentAt = performance.now();
-    ws.send(frame('echo', k++, padding));
+    ws.send(frame('echo', k, pad(k)));
+    k++;
   };
   const { clients, failed } = await connectMany(config.connections, (ws) => {
     if (measuring) {
@@ -201,13 +244,15 @@ async function echo() {
   await waitForGo();
   measuring = true;
   const start = performance.now();
+  const bytesBefore = bytesRead(clients);
   clients.forEach(sendEcho);
   await sleep(config.durationMs);
   measuring = false;
   stopped = true;
+  const bytes = bytesRead(clients) - bytesBefore;
   const elapsed = (performance.now() - start) / 1000;
   send('END');
-  send(`RESULT ${JSON.stringify({ messages: replies, seconds: elapsed, perSecond: replies / elapsed, rttMs: summarise(latencies) })}`);
+  send(`RESULT ${JSON.stringify({ messages: replies, seconds: elapsed, perSecond: replies / elapsed, rttMs: summarise(latencies), bytesRead: bytes, negotiated: negotiated(clients) })}`);
   closeAll(clients);
 }
 
@@ -239,7 +284,7 @@ async function probe(clients) {
 // included); `window` broadcasts are kept in flight; a broadcast is complete when the
 // last client has it.
 async function fanout() {
-  const padding = 'x'.repeat(config.padding ?? 48);
+  const pad = padding(config.padding ?? 48);
   const window = config.window ?? 2;
   const n = config.clients;
   const remaining = new Map();
@@ -254,7 +299,7 @@ async function fanout() {
     const k = nextK++;
     remaining.set(k, n);
     sentAt.set(k, performance.now());
-    sender.send(frame('chat', k, padding));
+    sender.send(frame('chat', k, pad(k)));
   };
   const onMessage = (ws, data) => {
     const k = sequenceOf(data);
@@ -290,22 +335,44 @@ async function fanout() {
   measuring = true;
   stopped = false;
   const start = performance.now();
+  const bytesBefore = bytesRead(clients);
   for (let i = 0; i < window; i++) sendNext();
   await sleep(config.durationMs);
   stopped = true;
   measuring = false;
+  const bytes = bytesRead(clients) - bytesBefore;
   const elapsed = (performance.now() - start) / 1000;
   send('END');
-  send(`RESULT ${JSON.stringify({ deliveries, seconds: elapsed, perSecond: deliveries / elapsed, broadcasts: latencies.length, lastClientMs: summarise(latencies) })}`);
+  send(`RESULT ${JSON.stringify({ deliveries, seconds: elapsed, perSecond: deliveries / elapsed, broadcasts: latencies.length, lastClientMs: summarise(latencies), bytesRead: bytes, negotiated: negotiated(clients) })}`);
   closeAll(clients);
 }
 
-// Idle: open N connections and hold them until told to go.
+// Idle: open N connections and hold them until told to go. With `activeBroadcasts`, one
+// of them then sends that many `chat` messages, one at a time, each broadcast to all,
+// and the harness measures again ("ACTIVE"): the memory of connections that have
+// carried traffic (compression contexts, buffers) beside that of idle ones.
 async function idle() {
   const started = performance.now();
-  const { clients, failed } = await connectMany(config.connections, null, 256);
-  send(`READY ${JSON.stringify({ connected: clients.length, failed, connectSeconds: (performance.now() - started) / 1000 })}`);
+  const received = new Map();
+  const onMessage = config.activeBroadcasts
+    ? (ws, data) => {
+        const k = sequenceOf(data);
+        received.set(k, (received.get(k) || 0) + 1);
+      }
+    : null;
+  const { clients, failed } = await connectMany(config.connections, onMessage, 256);
+  send(`READY ${JSON.stringify({ connected: clients.length, failed, connectSeconds: (performance.now() - started) / 1000, negotiated: negotiated(clients) })}`);
   await waitForGo();
+  if (config.activeBroadcasts && clients.length > 0) {
+    const pad = padding(config.padding ?? 48);
+    for (let k = 0; k < config.activeBroadcasts; k++) {
+      clients[0].send(frame('chat', k, pad(k)));
+      const deadline = performance.now() + 30000;
+      while ((received.get(k) || 0) < clients.length && performance.now() < deadline) await sleep(5);
+    }
+    send(`ACTIVE ${JSON.stringify({ deliveries: [...received.values()].reduce((a, b) => a + b, 0) })}`);
+    await waitForGo();
+  }
   send('END');
   send(`RESULT ${JSON.stringify({ connected: clients.length, failed })}`);
   closeAll(clients);

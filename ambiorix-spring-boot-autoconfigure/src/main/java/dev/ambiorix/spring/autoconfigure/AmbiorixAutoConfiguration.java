@@ -185,8 +185,8 @@ public final class AmbiorixAutoConfiguration {
 			@RawWebSocketHandler ObjectProvider<WebSocketHandler> rawHandler, AmbiorixProperties properties,
 			ObjectProvider<ServletContext> servletContext, ObjectProvider<WebSocketEndpointCustomizer> customizers) {
 		WebSocketHttpRequestHandler requestHandler = new WebSocketHttpRequestHandler(
-				rawHandler.getIfUnique(endpoint::getObject),
-				UpgradeStrategies.handshakeHandlerFor(servletContext.getIfAvailable()));
+				rawHandler.getIfUnique(endpoint::getObject), UpgradeStrategies
+					.handshakeHandlerFor(servletContext.getIfAvailable(), properties.getWebsocket().getCompression()));
 		OriginHandshakeInterceptor origins = new OriginHandshakeInterceptor();
 		origins.setAllowedOriginPatterns(properties.getWebsocket().getAllowedOriginPatterns());
 		requestHandler.getHandshakeInterceptors().add(origins);

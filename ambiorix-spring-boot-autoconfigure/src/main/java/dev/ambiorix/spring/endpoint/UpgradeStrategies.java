@@ -27,7 +27,8 @@ public final class UpgradeStrategies {
 	}
 
 	/**
-	 * Return a handshake handler that upgrades on the server of this servlet context.
+	 * Return a handshake handler that upgrades on the server of this servlet context,
+	 * with the containers' own negotiation of compression.
 	 * @param servletContext the running server's servlet context, if known
 	 * @return the handshake handler
 	 */
@@ -36,6 +37,32 @@ public final class UpgradeStrategies {
 			return new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy());
 		}
 		return new DefaultHandshakeHandler();
+	}
+
+	/**
+	 * Return a handshake handler that upgrades on the server of this servlet context and
+	 * answers an offer of {@code permessage-deflate} as configured.
+	 * @param servletContext the running server's servlet context, if known
+	 * @param compression what to answer a client that offers compression
+	 * @return the handshake handler
+	 */
+	public static DefaultHandshakeHandler handshakeHandlerFor(@Nullable ServletContext servletContext,
+			Compression compression) {
+		if (compression == Compression.CONTEXT_TAKEOVER) {
+			// What both containers do when a client offers compression.
+			return handshakeHandlerFor(servletContext);
+		}
+		if (JETTY_PRESENT && (servletContext == null || runsOnJetty(servletContext))) {
+			return jettyHandshakeHandler(compression);
+		}
+		return new DefaultHandshakeHandler(new TomcatCompressionUpgradeStrategy(compression));
+	}
+
+	/**
+	 * Only called once Jetty's upgrade is known to be present.
+	 */
+	private static DefaultHandshakeHandler jettyHandshakeHandler(Compression compression) {
+		return new DefaultHandshakeHandler(new JettyCompressionUpgradeStrategy(compression));
 	}
 
 	private static boolean runsOnJetty(ServletContext servletContext) {

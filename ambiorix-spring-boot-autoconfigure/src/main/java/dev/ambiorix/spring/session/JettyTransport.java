@@ -10,6 +10,7 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogMessage;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.WebSocketSession;
@@ -25,13 +26,23 @@ final class JettyTransport implements Transport {
 
 	private static final Log logger = LogFactory.getLog(JettyTransport.class);
 
+	private static final boolean CORE_PRESENT = ClassUtils
+		.isPresent("org.eclipse.jetty.websocket.core.WebSocketCoreSession", JettyTransport.class.getClassLoader());
+
 	private final Session session;
 
 	private final Duration closeTimeout;
 
+	/**
+	 * Set when the connection agreed to compression without server context takeover: its
+	 * text frames are then compressed once per message, not once per connection.
+	 */
+	private final @Nullable JettySharedDeflate sharedDeflate;
+
 	private JettyTransport(Session session, Duration closeTimeout) {
 		this.session = session;
 		this.closeTimeout = closeTimeout;
+		this.sharedDeflate = CORE_PRESENT ? JettySharedDeflate.forSession(session) : null;
 	}
 
 	/**
@@ -69,7 +80,13 @@ final class JettyTransport implements Transport {
 	public void sendText(String text, SendCallback callback) {
 		Completion completion = new Completion(callback);
 		try {
-			this.session.sendText(text, completion);
+			JettySharedDeflate shared = this.sharedDeflate;
+			if (shared != null) {
+				shared.sendText(text, completion);
+			}
+			else {
+				this.session.sendText(text, completion);
+			}
 		}
 		catch (RuntimeException ex) {
 			completion.fail(ex);

@@ -8,7 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket client written on a plain socket, for what well-behaved clients cannot do:
@@ -23,6 +27,8 @@ public final class RawWebSocket implements AutoCloseable {
 	private final OutputStream out;
 
 	private final InputStream in;
+
+	private String responseHeaders = "";
 
 	private RawWebSocket(Socket socket) throws IOException {
 		this.socket = socket;
@@ -46,15 +52,37 @@ public final class RawWebSocket implements AutoCloseable {
 		return raw;
 	}
 
+	/**
+	 * Connect to a path, offer extensions as a browser does, and complete the handshake.
+	 * @param port the server port
+	 * @param path the path
+	 * @param extensions the {@code Sec-WebSocket-Extensions} offer, e.g.
+	 * {@code permessage-deflate; client_max_window_bits}
+	 * @return the connected socket
+	 */
+	public static RawWebSocket connect(int port, String path, String extensions) throws IOException {
+		Socket socket = new Socket();
+		socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+		socket.setSoTimeout(10000);
+		RawWebSocket raw = new RawWebSocket(socket);
+		raw.handshake(port, path, "Sec-WebSocket-Extensions: " + extensions + "\r\n");
+		return raw;
+	}
+
 	private void handshake(int port) throws IOException {
+		handshake(port, "/", "");
+	}
+
+	private void handshake(int port, String path, String extraHeaders) throws IOException {
 		byte[] nonce = new byte[16];
 		random.nextBytes(nonce);
-		String request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+		String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
 				+ "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
-				+ "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+				+ "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
 		this.out.write(request.getBytes(StandardCharsets.US_ASCII));
 		this.out.flush();
 		String status = readHeaders();
+		this.responseHeaders = status;
 		if (!status.startsWith("HTTP/1.1 101")) {
 			throw new IOException("Handshake refused: " + status);
 		}
@@ -73,6 +101,34 @@ public final class RawWebSocket implements AutoCloseable {
 			matched = (b == end[matched]) ? matched + 1 : (b == '\r') ? 1 : 0;
 		}
 		return headers.toString(StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * The values of one header of the handshake's response, joined by ", ".
+	 * @param name the header name, in any case
+	 * @return the values, or null if the response had none
+	 */
+	public @Nullable String responseHeader(String name) {
+		List<String> values = new ArrayList<>();
+		for (String line : this.responseHeaders.split("\r\n")) {
+			int colon = line.indexOf(':');
+			if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+				values.add(line.substring(colon + 1).trim());
+			}
+		}
+		return values.isEmpty() ? null : String.join(", ", values);
+	}
+
+	/**
+	 * Send one masked frame with RSV1 set: a message compressed with
+	 * {@code permessage-deflate}.
+	 * @param payload the compressed payload
+	 */
+	public void sendCompressedText(byte[] payload) throws IOException {
+		byte[] frame = encode(true, 1, payload);
+		frame[0] |= 0x40;
+		this.out.write(frame);
+		this.out.flush();
 	}
 
 	/**
@@ -134,6 +190,15 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @return the frame
 	 */
 	public Frame readFrame() throws IOException {
+		CompressibleFrame frame = readCompressibleFrame();
+		return new Frame(frame.opcode(), frame.fin(), frame.payload());
+	}
+
+	/**
+	 * Read one frame with its RSV1 bit, which marks a compressed message.
+	 * @return the frame
+	 */
+	public CompressibleFrame readCompressibleFrame() throws IOException {
 		int first = readByte();
 		int second = readByte();
 		long length = second & 0x7F;
@@ -147,7 +212,7 @@ public final class RawWebSocket implements AutoCloseable {
 			}
 		}
 		byte[] payload = this.in.readNBytes((int) length);
-		return new Frame(first & 0x0F, (first & 0x80) != 0, payload);
+		return new CompressibleFrame(first & 0x0F, (first & 0x80) != 0, (first & 0x40) != 0, payload);
 	}
 
 	private int readByte() throws IOException {
@@ -165,6 +230,17 @@ public final class RawWebSocket implements AutoCloseable {
 	@Override
 	public void close() throws IOException {
 		this.socket.close();
+	}
+
+	/**
+	 * A frame from the server, with its RSV1 bit.
+	 *
+	 * @param opcode the opcode
+	 * @param fin whether it ends its message
+	 * @param rsv1 whether it starts a compressed message
+	 * @param payload the payload bytes, as on the wire
+	 */
+	public record CompressibleFrame(int opcode, boolean fin, boolean rsv1, byte[] payload) {
 	}
 
 	/**

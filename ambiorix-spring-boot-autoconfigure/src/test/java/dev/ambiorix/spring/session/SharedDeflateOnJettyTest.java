@@ -1,0 +1,88 @@
+package dev.ambiorix.spring.session;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.Inflater;
+
+import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.RawWebSocket;
+import dev.ambiorix.spring.support.RawWebSocket.CompressibleFrame;
+import dev.ambiorix.spring.support.TestApplication;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * On Jetty, a broadcast to clients that agreed to compression without context takeover is
+ * compressed once, and every client gets the same bytes, which decompress to the
+ * envelope.
+ */
+@Tag("jetty")
+class SharedDeflateOnJettyTest {
+
+	@Test
+	void aBroadcastIsCompressedOnceForEveryClient() throws Exception {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
+			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+					"ambiorix.websocket.compression=no-context-takeover")
+			.run()) {
+			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			List<RawWebSocket> sockets = new ArrayList<>();
+			try {
+				for (int i = 0; i < 3; i++) {
+					sockets.add(RawWebSocket.connect(port, "/", "permessage-deflate; client_max_window_bits"));
+				}
+				WebSocketClients clients = context.getBean(WebSocketClients.class);
+				await().atMost(Duration.ofSeconds(30)).until(() -> clients.count() == 3);
+				String text = "all the news that fits, ".repeat(200);
+				long before = JettySharedDeflate.compressions();
+				clients.broadcast("news", text);
+				byte[] first = null;
+				for (RawWebSocket socket : sockets) {
+					CompressibleFrame frame = socket.readCompressibleFrame();
+					assertThat(frame.rsv1()).isTrue();
+					assertThat(frame.fin()).isTrue();
+					if (first == null) {
+						first = frame.payload();
+						assertThat(inflate(first))
+							.isEqualTo("{\"name\":\"news\",\"message\":\"" + text + "\",\"isAmbiorix\":true}");
+					}
+					assertThat(frame.payload()).isEqualTo(first);
+				}
+				assertThat(JettySharedDeflate.compressions() - before).isEqualTo(1);
+			}
+			finally {
+				for (RawWebSocket socket : sockets) {
+					socket.close();
+				}
+			}
+		}
+	}
+
+	private static String inflate(byte[] payload) throws Exception {
+		Inflater inflater = new Inflater(true);
+		byte[] input = new byte[payload.length + 4];
+		System.arraycopy(payload, 0, input, 0, payload.length);
+		input[payload.length + 2] = (byte) 0xFF;
+		input[payload.length + 3] = (byte) 0xFF;
+		inflater.setInput(input);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		byte[] buffer = new byte[4096];
+		int n;
+		while ((n = inflater.inflate(buffer)) > 0) {
+			out.write(buffer, 0, n);
+		}
+		inflater.end();
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+}
