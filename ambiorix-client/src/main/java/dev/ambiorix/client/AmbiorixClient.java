@@ -88,6 +88,10 @@ public final class AmbiorixClient implements AutoCloseable {
 
 	private final int queueLimit;
 
+	private final Duration heartbeatInterval;
+
+	private final Duration heartbeatTimeout;
+
 	private final boolean protocolExtensions;
 
 	private final List<ConnectionListener> listeners;
@@ -143,6 +147,8 @@ public final class AmbiorixClient implements AutoCloseable {
 		this.requestTimeout = builder.requestTimeout;
 		this.reconnect = builder.reconnect;
 		this.queueLimit = builder.queueLimit;
+		this.heartbeatInterval = builder.heartbeatInterval;
+		this.heartbeatTimeout = builder.heartbeatTimeout;
 		this.protocolExtensions = builder.protocolExtensions;
 		this.listeners = List.copyOf(builder.listeners);
 		// Fail now, not at the first connection, for a header the JDK refuses.
@@ -459,12 +465,13 @@ public final class AmbiorixClient implements AutoCloseable {
 
 	// What the frame listener reports, on the JDK's threads.
 
-	void opened(WebSocket socket) {
+	void opened(WebSocket socket, Heartbeat heartbeat) {
 		synchronized (this.lock) {
 			if (this.state == State.CLOSED) {
 				socket.sendClose(WebSocket.NORMAL_CLOSURE, "");
 				return;
 			}
+			heartbeat.start(this.scheduler, socket, this::silent);
 			this.state = State.OPEN;
 			this.socket = socket;
 			this.attempt = 0;
@@ -480,6 +487,15 @@ public final class AmbiorixClient implements AutoCloseable {
 		}
 		emit((listener) -> listener.onOpen(this));
 		complete(this.firstOpen, this);
+	}
+
+	/**
+	 * The heartbeat found the connection dead: no frame at all, not even a pong, long
+	 * after a ping. Drop it and reconnect, as for any lost connection.
+	 */
+	private void silent(WebSocket socket) {
+		socket.abort();
+		closed(socket, 1006, "no answer to the heartbeat", null);
 	}
 
 	void received(WebSocket socket, String text) {
@@ -585,7 +601,8 @@ public final class AmbiorixClient implements AutoCloseable {
 			builder.subprotocols(this.subprotocols.get(0),
 					this.subprotocols.subList(1, this.subprotocols.size()).toArray(String[]::new));
 		}
-		builder.buildAsync(this.uri, new FrameListener(this)).whenComplete((socket, failure) -> {
+		Heartbeat heartbeat = new Heartbeat(this.heartbeatInterval, this.heartbeatTimeout);
+		builder.buildAsync(this.uri, new FrameListener(this, heartbeat)).whenComplete((socket, failure) -> {
 			if (failure != null) {
 				connectFailed(failure);
 			}
@@ -862,6 +879,10 @@ public final class AmbiorixClient implements AutoCloseable {
 
 		private int queueLimit = 1000;
 
+		private Duration heartbeatInterval = Duration.ofSeconds(25);
+
+		private Duration heartbeatTimeout = Duration.ofSeconds(10);
+
 		private boolean protocolExtensions = true;
 
 		private boolean recovery = true;
@@ -937,6 +958,32 @@ public final class AmbiorixClient implements AutoCloseable {
 		 */
 		public Builder requestTimeout(Duration timeout) {
 			this.requestTimeout = positive(timeout, "requestTimeout");
+			return this;
+		}
+
+		/**
+		 * Set the heartbeat that finds a connection gone silent without a close (the
+		 * server's machine or the network vanished): after {@code interval} without any
+		 * frame from the server the client sends a ping, and when nothing at all comes
+		 * back within {@code timeout} it drops the connection (1006) and reconnects. The
+		 * defaults, 25 s and 10 s, are {@code ambiorix.js}'s.
+		 * @param interval silence before a ping
+		 * @param timeout silence after the ping before the connection is dead
+		 * @return this builder
+		 */
+		public Builder heartbeat(Duration interval, Duration timeout) {
+			this.heartbeatInterval = positive(interval, "interval");
+			this.heartbeatTimeout = positive(timeout, "timeout");
+			return this;
+		}
+
+		/**
+		 * Send no heartbeat: a connection that goes silent without a close is then found
+		 * only when a send fails.
+		 * @return this builder
+		 */
+		public Builder noHeartbeat() {
+			this.heartbeatInterval = Duration.ZERO;
 			return this;
 		}
 

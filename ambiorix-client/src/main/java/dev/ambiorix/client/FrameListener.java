@@ -17,22 +17,26 @@ final class FrameListener implements WebSocket.Listener {
 
 	private final AmbiorixClient client;
 
+	private final Heartbeat heartbeat;
+
 	private final StringBuilder partial = new StringBuilder();
 
 	private boolean tooBig;
 
-	FrameListener(AmbiorixClient client) {
+	FrameListener(AmbiorixClient client, Heartbeat heartbeat) {
 		this.client = client;
+		this.heartbeat = heartbeat;
 	}
 
 	@Override
 	public void onOpen(WebSocket webSocket) {
-		this.client.opened(webSocket);
+		this.client.opened(webSocket, this.heartbeat);
 		webSocket.request(1);
 	}
 
 	@Override
 	public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+		this.heartbeat.heard();
 		// The JDK calls a listener for one WebSocket one call at a time, so no lock.
 		if (!this.tooBig && this.partial.length() + data.length() > MAX_MESSAGE_CHARS) {
 			this.tooBig = true;
@@ -61,18 +65,38 @@ final class FrameListener implements WebSocket.Listener {
 
 	@Override
 	public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+		this.heartbeat.heard();
+		webSocket.request(1);
+		return null;
+	}
+
+	/**
+	 * The JDK answers the ping itself; it tells the heartbeat that the server is there.
+	 */
+	@Override
+	public @Nullable CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+		this.heartbeat.heard();
+		webSocket.request(1);
+		return null;
+	}
+
+	@Override
+	public @Nullable CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+		this.heartbeat.heard();
 		webSocket.request(1);
 		return null;
 	}
 
 	@Override
 	public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+		this.heartbeat.stop();
 		this.client.closed(webSocket, statusCode, reason, null);
 		return null;
 	}
 
 	@Override
 	public void onError(WebSocket webSocket, Throwable error) {
+		this.heartbeat.stop();
 		this.client.closed(webSocket, 1006, "", error);
 	}
 
