@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.support;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class AmbiorixConnection implements AutoCloseable {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	// One for all, as a browser has: a test may open a thousand connections.
+	private static final HttpClient http = HttpClient.newHttpClient();
 
 	private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
 
@@ -119,6 +123,7 @@ public final class AmbiorixConnection implements AutoCloseable {
 	private static AmbiorixClient.Builder open(int port, String path,
 			UnaryOperator<AmbiorixClient.Builder> customizer) {
 		return customizer.apply(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + path))
+			.httpClient(http)
 			.reconnect(ReconnectPolicy.none())
 			.recovery(false));
 	}
