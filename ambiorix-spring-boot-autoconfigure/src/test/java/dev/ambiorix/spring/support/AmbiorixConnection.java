@@ -80,13 +80,23 @@ public final class AmbiorixConnection implements AutoCloseable {
 	/**
 	 * Connect with the client built as the test says, for instance with recovery or a
 	 * reconnect policy.
+	 * @throws dev.ambiorix.client.AmbiorixDisconnectedException if the server refused the
+	 * upgrade, with the JDK's {@code WebSocketHandshakeException} as its cause
 	 */
 	public static AmbiorixConnection connect(int port, String path, UnaryOperator<AmbiorixClient.Builder> customizer) {
 		AmbiorixConnection connection = new AmbiorixConnection(open(port, path, customizer));
 		try {
 			connection.client.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (ExecutionException | TimeoutException ex) {
+		catch (ExecutionException ex) {
+			connection.close();
+			if (ex.getCause() instanceof AmbiorixException failure) {
+				// With the refused handshake as its cause.
+				throw failure;
+			}
+			throw new IllegalStateException("Could not connect to " + connection.client.uri(), ex);
+		}
+		catch (TimeoutException ex) {
 			connection.close();
 			throw new IllegalStateException("Could not connect to " + connection.client.uri(), ex);
 		}
@@ -96,28 +106,6 @@ public final class AmbiorixConnection implements AutoCloseable {
 			throw new IllegalStateException(ex);
 		}
 		return connection;
-	}
-
-	/**
-	 * Try to connect, for a test that expects the server to refuse the handshake.
-	 * @return the failure, or {@code null} if the connection opened (then closed)
-	 */
-	public static @Nullable Throwable connectFailure(int port, String path,
-			UnaryOperator<AmbiorixClient.Builder> customizer) {
-		try (AmbiorixClient client = open(port, path, customizer).build()) {
-			client.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-			return null;
-		}
-		catch (ExecutionException ex) {
-			return ex.getCause();
-		}
-		catch (TimeoutException ex) {
-			throw new AssertionError("Neither connected nor refused within " + WAIT, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static AmbiorixClient.Builder open(int port, String path,
