@@ -6,8 +6,8 @@ import java.util.List;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.cluster.redis.RedisRelay;
-import dev.ambiorix.spring.support.RedisServer;
 import dev.ambiorix.spring.support.AmbiorixConnection;
+import dev.ambiorix.spring.support.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;

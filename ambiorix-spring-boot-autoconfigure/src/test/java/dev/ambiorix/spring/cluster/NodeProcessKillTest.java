@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.event.MemberLeftEvent;
-import dev.ambiorix.spring.support.RedisServer;
 import dev.ambiorix.spring.support.AmbiorixConnection;
+import dev.ambiorix.spring.support.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.ambiorix.spring.WebSocketClients;
-import dev.ambiorix.spring.support.RedisServer;
 import dev.ambiorix.spring.support.AmbiorixConnection;
+import dev.ambiorix.spring.support.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
