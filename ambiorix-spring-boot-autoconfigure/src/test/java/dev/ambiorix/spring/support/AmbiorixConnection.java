@@ -37,6 +37,8 @@ public final class AmbiorixConnection implements AutoCloseable {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
+	private static final String ERROR = "ambiorix:error";
+
 	// One for all, as a browser has: a test may open a thousand connections.
 	private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -50,7 +52,12 @@ public final class AmbiorixConnection implements AutoCloseable {
 
 	private AmbiorixConnection(AmbiorixClient.Builder builder) {
 		this.client = builder.listener(new Recorder()).build();
-		this.client.receiveAny((name, message) -> this.received.add(new Received(name, message)));
+		this.client.receiveAny((name, message) -> {
+			// An error about a send reaches the listener too: queued from there, once.
+			if (!ERROR.equals(name)) {
+				this.received.add(new Received(name, message));
+			}
+		});
 	}
 
 	/**
