@@ -202,8 +202,10 @@ public final class AmbiorixClient implements AutoCloseable {
 	 * Connect, if the client has not connected yet; reconnects after that are automatic.
 	 * @return a future completed with this client when the first connection opens, or
 	 * failed when the client is closed first or, with {@link ReconnectPolicy#none()},
-	 * when the attempt fails; it never times out by itself, so bound it with
-	 * {@link CompletableFuture#get(long, TimeUnit)} or {@code orTimeout}
+	 * when the attempt fails (an {@link AmbiorixDisconnectedException} whose cause is the
+	 * failure, such as the JDK's {@code WebSocketHandshakeException} with the server's
+	 * response when it refused the upgrade); it never times out by itself, so bound it
+	 * with {@link CompletableFuture#get(long, TimeUnit)} or {@code orTimeout}
 	 */
 	public CompletableFuture<AmbiorixClient> connect() {
 		synchronized (this.lock) {
@@ -233,6 +235,19 @@ public final class AmbiorixClient implements AutoCloseable {
 	public boolean isOpen() {
 		synchronized (this.lock) {
 			return this.state == State.OPEN;
+		}
+	}
+
+	/**
+	 * Return the subprotocol the server chose for the open connection, among those the
+	 * client {@linkplain Builder#subprotocols(String, String...) offered}.
+	 * @return the subprotocol, or an empty string if the server chose none or no
+	 * connection is open
+	 */
+	public String subprotocol() {
+		synchronized (this.lock) {
+			WebSocket socket = this.socket;
+			return (socket != null && this.state == State.OPEN) ? socket.getSubprotocol() : "";
 		}
 	}
 
@@ -574,7 +589,7 @@ public final class AmbiorixClient implements AutoCloseable {
 		}
 		else {
 			synchronized (this.lock) {
-				scheduleReconnectLocked();
+				scheduleReconnectLocked(null);
 			}
 		}
 	}
@@ -588,7 +603,7 @@ public final class AmbiorixClient implements AutoCloseable {
 		}
 		emit((listener) -> listener.onError(cause));
 		synchronized (this.lock) {
-			scheduleReconnectLocked();
+			scheduleReconnectLocked(cause);
 		}
 	}
 
@@ -609,12 +624,12 @@ public final class AmbiorixClient implements AutoCloseable {
 		});
 	}
 
-	private void scheduleReconnectLocked() {
+	private void scheduleReconnectLocked(@Nullable Throwable connectFailure) {
 		if (this.state == State.CLOSED) {
 			return;
 		}
 		if (!this.reconnect.enabled()) {
-			giveUpLocked();
+			giveUpLocked(connectFailure);
 			return;
 		}
 		Duration delay = this.reconnect.delay(this.attempt, ThreadLocalRandom.current()::nextDouble);
@@ -641,12 +656,14 @@ public final class AmbiorixClient implements AutoCloseable {
 		}
 	}
 
-	private void giveUpLocked() {
+	private void giveUpLocked(@Nullable Throwable connectFailure) {
 		// Without reconnect, a lost connection ends the client, as close() does.
 		this.state = State.CLOSED;
 		this.queue.clear();
-		AmbiorixDisconnectedException failure = new AmbiorixDisconnectedException("disconnected",
-				"connection lost and reconnect is off");
+		AmbiorixDisconnectedException failure = (connectFailure != null)
+				? new AmbiorixDisconnectedException("disconnected",
+						"could not connect and reconnect is off: " + connectFailure, connectFailure)
+				: new AmbiorixDisconnectedException("disconnected", "connection lost and reconnect is off");
 		runOnExecutor(() -> {
 			failPending(null, failure);
 			this.firstOpen.completeExceptionally(failure);

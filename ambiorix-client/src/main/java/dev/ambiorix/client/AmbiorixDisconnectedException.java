@@ -1,5 +1,7 @@
 package dev.ambiorix.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request cannot get its reply: the connection it went out on was lost (code
  * {@code disconnected}) or the client was closed (code {@code closed}).
@@ -15,6 +17,18 @@ public class AmbiorixDisconnectedException extends AmbiorixException {
 	 */
 	public AmbiorixDisconnectedException(String code, String message) {
 		super(code, message, null);
+	}
+
+	/**
+	 * Create an exception with the failure that lost the connection.
+	 * @param code {@code disconnected} or {@code closed}
+	 * @param message the description
+	 * @param cause what failed, for instance the JDK's
+	 * {@link java.net.http.WebSocketHandshakeException} with the server's HTTP response
+	 * when it refused the upgrade
+	 */
+	public AmbiorixDisconnectedException(String code, String message, @Nullable Throwable cause) {
+		super(code, message, cause);
 	}
 
 }

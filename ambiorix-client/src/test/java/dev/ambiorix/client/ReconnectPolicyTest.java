@@ -2,7 +2,6 @@ package dev.ambiorix.client;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /**
  * The backoff of {@link ReconnectPolicy}, the same as {@code ambiorix.js}'s.
  */
-@Tag("no-server")
 class ReconnectPolicyTest {
 
 	private final ReconnectPolicy defaults = ReconnectPolicy.defaults();

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,7 +42,7 @@ class AmbiorixEndpointTest {
 
 	@Test
 	void endpointListsHandlersAndClientsWithoutTheirAttributes() throws Exception {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.count() == 1);
 			String id = this.clients.all().iterator().next().id();
 			this.clients.find(id).orElseThrow().attributes().put("secret", "hunter2");
@@ -70,7 +70,8 @@ class AmbiorixEndpointTest {
 
 	@Test
 	void endpointListsGroupsWithTheirMemberCountsOnThisNode() throws Exception {
-		try (TestClient first = TestClient.connect(this.port); TestClient second = TestClient.connect(this.port)) {
+		try (AmbiorixConnection first = AmbiorixConnection.connect(this.port);
+				AmbiorixConnection second = AmbiorixConnection.connect(this.port)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.count() == 2);
 			this.clients.all().forEach((client) -> client.join("room"));
 			this.clients.all().iterator().next().join("lobby");
@@ -85,10 +86,11 @@ class AmbiorixEndpointTest {
 
 	@Test
 	void disconnectOperationClosesTheClientWith1008() throws Exception {
-		try (TestClient client = TestClient.connect(this.port); TestClient other = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port);
+				AmbiorixConnection other = AmbiorixConnection.connect(this.port)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.count() == 2);
 			client.send("whoami", null);
-			String id = client.next().get("message").get("id").stringValue();
+			String id = client.next().message().get("id").stringValue();
 			HttpResponse<String> response = send("DELETE", "/actuator/ambiorix/" + id);
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(json.readTree(response.body()).get("disconnected").booleanValue()).isTrue();
@@ -103,7 +105,7 @@ class AmbiorixEndpointTest {
 
 	@Test
 	void healthIsUpWithTheNumberOfClients() throws Exception {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.count() == 1);
 			HttpResponse<String> response = send("GET", "/actuator/health/ambiorix");
 			assertThat(response.statusCode()).isEqualTo(200);

@@ -6,8 +6,8 @@ import java.util.List;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.cluster.redis.RedisRelay;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RedisServer;
-import dev.ambiorix.spring.support.TestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -31,11 +31,11 @@ class ClusterMetersTest {
 
 	final RedisNodes nodes = new RedisNodes(this.redis);
 
-	final List<TestClient> connected = new ArrayList<>();
+	final List<AmbiorixConnection> connected = new ArrayList<>();
 
 	@AfterEach
 	void stopAll() {
-		this.connected.forEach(TestClient::close);
+		this.connected.forEach(AmbiorixConnection::close);
 		this.nodes.close();
 		this.redis.stop();
 	}
@@ -44,7 +44,7 @@ class ClusterMetersTest {
 	void relayedEnvelopesLagFailuresAndWaitingEnvelopesAreMeteredOnEachNode() {
 		ConfigurableApplicationContext nodeA = this.nodes.start("ambiorix.cluster.relay-buffer-size=10");
 		ConfigurableApplicationContext nodeB = this.nodes.start();
-		TestClient onB = connect(RedisNodes.port(nodeB), null);
+		AmbiorixConnection onB = connect(RedisNodes.port(nodeB), null);
 		this.connected.add(onB);
 		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).count() == 1);
 		MeterRegistry metersA = nodeA.getBean(MeterRegistry.class);
@@ -57,7 +57,7 @@ class ClusterMetersTest {
 			clients(nodeA).broadcast("n", i);
 		}
 		for (int i = 0; i < 10; i++) {
-			assertThat(onB.next().get("message").asInt()).isEqualTo(i);
+			assertThat(onB.next().message().asInt()).isEqualTo(i);
 		}
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> relayed(metersA, "out") == 10 && relayed(metersB, "in") == 10);

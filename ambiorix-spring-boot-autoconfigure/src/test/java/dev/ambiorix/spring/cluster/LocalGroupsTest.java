@@ -7,11 +7,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.ambiorix.client.AmbiorixErrorException;
 import dev.ambiorix.spring.ClientGroup;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.event.MemberLeftEvent;
 import dev.ambiorix.spring.session.LocalClients;
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,7 @@ import static dev.ambiorix.spring.cluster.Peers.call;
 import static dev.ambiorix.spring.cluster.Peers.connect;
 import static dev.ambiorix.spring.cluster.Peers.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -47,53 +49,53 @@ class LocalGroupsTest {
 	@Autowired
 	ClusterTestApplication.LeaveEvents leaveEvents;
 
-	final List<TestClient> connected = new ArrayList<>();
+	final List<AmbiorixConnection> connected = new ArrayList<>();
 
 	@AfterEach
 	void closeAll() {
-		this.connected.forEach(TestClient::close);
+		this.connected.forEach(AmbiorixConnection::close);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.count() == 0);
 		this.leaveEvents.events.clear();
 	}
 
-	TestClient client(String user) {
-		TestClient client = connect(this.port, user);
+	AmbiorixConnection client(String user) {
+		AmbiorixConnection client = connect(this.port, user);
 		this.connected.add(client);
 		return client;
 	}
 
 	@Test
 	void groupBroadcastReachesItsMembersOnlyAndTheSenderNeedNotBeOne() {
-		TestClient a = client(null);
-		TestClient b = client(null);
-		TestClient outsider = client(null);
+		AmbiorixConnection a = client(null);
+		AmbiorixConnection b = client(null);
+		AmbiorixConnection outsider = client(null);
 		call(a, "join", "room");
 		call(b, "join", "room");
 		send(outsider, "toGroup", "room", "hello room");
-		assertThat(a.next().get("message").asString()).isEqualTo("hello room");
-		assertThat(b.next().get("message").asString()).isEqualTo("hello room");
+		assertThat(a.next().message().asString()).isEqualTo("hello room");
+		assertThat(b.next().message().asString()).isEqualTo("hello room");
 		assertNothingMore(outsider);
 	}
 
 	@Test
 	void groupBroadcastExceptSkipsTheSender() {
-		TestClient a = client(null);
-		TestClient b = client(null);
+		AmbiorixConnection a = client(null);
+		AmbiorixConnection b = client(null);
 		call(a, "join", "room");
 		call(b, "join", "room");
 		send(a, "toGroupExcept", "room", "not for a");
-		assertThat(b.next().get("message").asString()).isEqualTo("not for a");
+		assertThat(b.next().message().asString()).isEqualTo("not for a");
 		assertNothingMore(a);
 	}
 
 	@Test
 	void userReachesEveryConnectionOfThatUserOnly() {
-		TestClient aliceTab1 = client("alice");
-		TestClient aliceTab2 = client("alice");
-		TestClient bob = client("bob");
+		AmbiorixConnection aliceTab1 = client("alice");
+		AmbiorixConnection aliceTab2 = client("alice");
+		AmbiorixConnection bob = client("bob");
 		send(bob, "toUser", "alice", "hi alice");
-		assertThat(aliceTab1.next().get("message").asString()).isEqualTo("hi alice");
-		assertThat(aliceTab2.next().get("message").asString()).isEqualTo("hi alice");
+		assertThat(aliceTab1.next().message().asString()).isEqualTo("hi alice");
+		assertThat(aliceTab2.next().message().asString()).isEqualTo("hi alice");
 		assertNothingMore(bob);
 		assertThat(this.clients.user("alice").count()).isEqualTo(2);
 		assertThat(this.clients.user("alice").members()).allSatisfy((m) -> assertThat(m.user()).isEqualTo("alice"));
@@ -101,24 +103,24 @@ class LocalGroupsTest {
 
 	@Test
 	void sendByIdReachesThatClient() {
-		TestClient a = client(null);
-		TestClient b = client(null);
+		AmbiorixConnection a = client(null);
+		AmbiorixConnection b = client(null);
 		String bId = call(b, "whoami", null).asString();
 		send(a, "toClient", bId, "direct");
-		assertThat(b.next().get("message").asString()).isEqualTo("direct");
+		assertThat(b.next().message().asString()).isEqualTo("direct");
 		assertNothingMore(a);
 	}
 
 	@Test
 	void aClientThatLeftAGroupGetsNothingMoreFromIt() {
-		TestClient a = client(null);
-		TestClient b = client(null);
+		AmbiorixConnection a = client(null);
+		AmbiorixConnection b = client(null);
 		call(a, "join", "room");
 		call(b, "join", "room");
 		call(a, "leave", "room");
 		assertThat(call(a, "groups", null)).isEmpty();
 		send(b, "toGroup", "room", "after a left");
-		assertThat(b.next().get("message").asString()).isEqualTo("after a left");
+		assertThat(b.next().message().asString()).isEqualTo("after a left");
 		assertNothingMore(a);
 		assertThat(this.leaveEvents.events).singleElement()
 			.satisfies((event) -> assertThat(event.group()).isEqualTo("room"));
@@ -126,8 +128,8 @@ class LocalGroupsTest {
 
 	@Test
 	void aClosingClientLeavesEveryGroupAtOnceWithALeaveEventForEach() {
-		TestClient a = client(null);
-		TestClient b = client(null);
+		AmbiorixConnection a = client(null);
+		AmbiorixConnection b = client(null);
 		String aId = call(a, "whoami", null).asString();
 		call(a, "join", "one");
 		call(a, "join", "two");
@@ -144,13 +146,13 @@ class LocalGroupsTest {
 			assertThat(event.nodeLost()).isFalse();
 		});
 		send(b, "toGroup", "one", "still here");
-		assertThat(b.next().get("message").asString()).isEqualTo("still here");
+		assertThat(b.next().message().asString()).isEqualTo("still here");
 	}
 
 	@Test
 	void membersCarryThePresenceEachClientPublished() {
-		TestClient a = client("alice");
-		TestClient b = client(null);
+		AmbiorixConnection a = client("alice");
+		AmbiorixConnection b = client(null);
 		String aId = call(a, "whoami", null).asString();
 		call(a, "join", "room");
 		call(b, "join", "room");
@@ -174,36 +176,35 @@ class LocalGroupsTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.clients.group(""));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.clients.user("x".repeat(ClientGroup.MAX_NAME_LENGTH + 1)));
-		TestClient a = client(null);
-		a.request("join", "", 99);
-		assertThat(a.next().get("name").asString()).isEqualTo("ambiorix:error");
+		AmbiorixConnection a = client(null);
+		assertThatExceptionOfType(AmbiorixErrorException.class).isThrownBy(() -> a.request("join", ""));
 		assertThat(call(a, "groups", null)).isEmpty();
 	}
 
 	@Test
 	void membershipMapsAreEmptyAfterAThousandClientsJoinedAndLeftOrClosed() throws Exception {
 		int total = 1000;
-		List<TestClient> many = new ArrayList<>();
+		List<AmbiorixConnection> many = new ArrayList<>();
 		ExecutorService pool = Executors.newFixedThreadPool(8);
 		try {
-			List<Future<TestClient>> opened = new ArrayList<>();
+			List<Future<AmbiorixConnection>> opened = new ArrayList<>();
 			for (int i = 0; i < total; i++) {
 				String user = "user" + (i % 50);
 				opened.add(pool.submit(() -> {
-					TestClient client = connect(this.port, user);
+					AmbiorixConnection client = connect(this.port, user);
 					call(client, "join", "everyone");
 					call(client, "join", "room" + (client.hashCode() % 20));
 					return client;
 				}));
 			}
-			for (Future<TestClient> client : opened) {
+			for (Future<AmbiorixConnection> client : opened) {
 				many.add(client.get());
 			}
 			assertThat(this.clients.group("everyone").count()).isEqualTo(total);
 			assertThat(this.localClients.userNames()).hasSize(50);
 			List<Future<?>> gone = new ArrayList<>();
 			for (int i = 0; i < total; i++) {
-				TestClient client = many.get(i);
+				AmbiorixConnection client = many.get(i);
 				boolean leaveFirst = i % 2 == 0;
 				gone.add(pool.submit(() -> {
 					if (leaveFirst) {

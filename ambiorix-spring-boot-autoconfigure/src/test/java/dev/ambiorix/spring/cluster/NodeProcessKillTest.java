@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.event.MemberLeftEvent;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RedisServer;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,12 +37,12 @@ class NodeProcessKillTest {
 
 	Process other;
 
-	TestClient client;
+	AmbiorixConnection client;
 
 	@AfterEach
 	void stopAll() {
 		if (this.client != null) {
-			this.client.socket().abort();
+			this.client.close();
 		}
 		if (this.other != null) {
 			this.other.destroyForcibly();
@@ -65,10 +65,10 @@ class NodeProcessKillTest {
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
-		AtomicReference<TestClient> connected = new AtomicReference<>();
+		AtomicReference<AmbiorixConnection> connected = new AtomicReference<>();
 		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
 			assertThat(this.other.isAlive()).as("the other node runs; see " + log).isTrue();
-			connected.set(TestClient.connect(port, "/?user=carol", Map.of()));
+			connected.set(AmbiorixConnection.connect(port, "/?user=carol", Map.of()));
 			return true;
 		});
 		this.client = connected.get();

@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import dev.ambiorix.spring.Member;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.cluster.redis.RedisRelay;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RedisServer;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +43,7 @@ class RedisClusterTest {
 
 	static ConfigurableApplicationContext nodeC;
 
-	final List<TestClient> connected = new ArrayList<>();
+	final List<AmbiorixConnection> connected = new ArrayList<>();
 
 	@BeforeAll
 	static void startRedisAndTwoNodes() {
@@ -66,7 +66,7 @@ class RedisClusterTest {
 
 	@AfterEach
 	void closeClients() {
-		this.connected.forEach(TestClient::close);
+		this.connected.forEach(AmbiorixConnection::close);
 		await().atMost(Duration.ofSeconds(10)).until(() -> clients(nodeA).count() == 0 && clients(nodeB).count() == 0);
 	}
 
@@ -74,8 +74,8 @@ class RedisClusterTest {
 		return node.getBean(WebSocketClients.class);
 	}
 
-	TestClient client(ConfigurableApplicationContext node, String user) {
-		TestClient client = connect(RedisNodes.port(node), user);
+	AmbiorixConnection client(ConfigurableApplicationContext node, String user) {
+		AmbiorixConnection client = connect(RedisNodes.port(node), user);
 		this.connected.add(client);
 		return client;
 	}
@@ -83,11 +83,11 @@ class RedisClusterTest {
 	/**
 	 * Collect a client's messages until the given number of "end" messages arrived.
 	 */
-	static List<String> messagesUntilEnds(TestClient client, int ends) {
+	static List<String> messagesUntilEnds(AmbiorixConnection client, int ends) {
 		List<String> messages = new ArrayList<>();
 		int seen = 0;
 		while (seen < ends) {
-			String message = client.next().get("message").asString();
+			String message = client.next().message().asString();
 			if (message.startsWith("end")) {
 				seen++;
 			}
@@ -100,10 +100,10 @@ class RedisClusterTest {
 
 	@Test
 	void closingAGroupOnOneNodeClosesItsMembersOnEveryNodeWithTheStatusAndSparesOthers() {
-		TestClient memberOnA = client(nodeA, null);
-		TestClient memberOnB = client(nodeB, null);
-		TestClient memberOnC = client(nodeC, null);
-		TestClient outsiderOnB = client(nodeB, null);
+		AmbiorixConnection memberOnA = client(nodeA, null);
+		AmbiorixConnection memberOnB = client(nodeB, null);
+		AmbiorixConnection memberOnC = client(nodeC, null);
+		AmbiorixConnection outsiderOnB = client(nodeB, null);
 		call(memberOnA, "join", "doomed");
 		call(memberOnB, "join", "doomed");
 		call(memberOnC, "join", "doomed");
@@ -111,7 +111,7 @@ class RedisClusterTest {
 
 		clients(nodeA).group("doomed").close(CloseStatus.POLICY_VIOLATION.withReason("room closed"));
 
-		for (TestClient member : List.of(memberOnA, memberOnB, memberOnC)) {
+		for (AmbiorixConnection member : List.of(memberOnA, memberOnB, memberOnC)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> member.closeCode().isDone());
 			assertThat(member.closeCode().join()).isEqualTo(1008);
 			assertThat(member.closeReason()).isEqualTo("room closed");
@@ -122,12 +122,12 @@ class RedisClusterTest {
 
 	@Test
 	void everyKindOfSendReachesTheRightClientsOnThreeNodesExactlyOnce() {
-		TestClient a1 = client(nodeA, null);
-		TestClient a2 = client(nodeA, "alice");
-		TestClient b1 = client(nodeB, null);
-		TestClient b2 = client(nodeB, "alice");
-		TestClient c1 = client(nodeC, null);
-		TestClient c2 = client(nodeC, "alice");
+		AmbiorixConnection a1 = client(nodeA, null);
+		AmbiorixConnection a2 = client(nodeA, "alice");
+		AmbiorixConnection b1 = client(nodeB, null);
+		AmbiorixConnection b2 = client(nodeB, "alice");
+		AmbiorixConnection c1 = client(nodeC, null);
+		AmbiorixConnection c2 = client(nodeC, "alice");
 		call(a1, "join", "room");
 		call(b1, "join", "room");
 		call(c1, "join", "room");
@@ -145,7 +145,7 @@ class RedisClusterTest {
 		// An end marker from each sending connection, after everything it sent: each
 		// connection's messages are handled in order, while two connections of one node
 		// are handled side by side.
-		for (TestClient sender : List.of(a1, a2, b1, b2, c1)) {
+		for (AmbiorixConnection sender : List.of(a1, a2, b1, b2, c1)) {
 			sender.send("toAll", "end");
 		}
 
@@ -157,7 +157,7 @@ class RedisClusterTest {
 		assertThat(messagesUntilEnds(c1, 5)).containsExactlyInAnyOrder("all from a", "room from b", "room except a1",
 				"b1 to c1");
 		assertThat(messagesUntilEnds(c2, 5)).containsExactlyInAnyOrder("all from a", "to alice");
-		for (TestClient client : List.of(a1, a2, b1, b2, c1, c2)) {
+		for (AmbiorixConnection client : List.of(a1, a2, b1, b2, c1, c2)) {
 			assertThat(client.drain(Duration.ofMillis(300))).as("nothing after the end markers").isEmpty();
 		}
 		assertThat(clients(nodeB).group("room").count()).isEqualTo(3);
@@ -168,21 +168,21 @@ class RedisClusterTest {
 	void anApplicationWithAnotherPrefixSharesTheRedisButNothingElse() {
 		ConfigurableApplicationContext other = nodes.start("ambiorix.cluster.prefix=other");
 		try {
-			TestClient a1 = client(nodeA, null);
-			TestClient stranger = client(other, null);
+			AmbiorixConnection a1 = client(nodeA, null);
+			AmbiorixConnection stranger = client(other, null);
 			call(a1, "join", "room");
 			call(stranger, "join", "room");
 			a1.send("toAll", "for this application");
-			assertThat(a1.next().get("message").asString()).isEqualTo("for this application");
+			assertThat(a1.next().message().asString()).isEqualTo("for this application");
 			stranger.send("toAll", "for the other");
-			assertThat(stranger.next().get("message").asString()).isEqualTo("for the other");
+			assertThat(stranger.next().message().asString()).isEqualTo("for the other");
 			assertThat(stranger.drain(Duration.ofMillis(500))).isEmpty();
 			assertThat(a1.drain(Duration.ofMillis(100))).isEmpty();
 			assertThat(clients(other).group("room").count()).isEqualTo(1);
 			assertThat(clients(nodeA).group("room").count()).isEqualTo(1);
 		}
 		finally {
-			this.connected.forEach(TestClient::close);
+			this.connected.forEach(AmbiorixConnection::close);
 			this.connected.clear();
 			other.close();
 		}
@@ -190,8 +190,8 @@ class RedisClusterTest {
 
 	@Test
 	void countsAndMembersCoverBothNodesWithThePresenceEachPublished() {
-		TestClient a1 = client(nodeA, "alice");
-		TestClient b1 = client(nodeB, "bob");
+		AmbiorixConnection a1 = client(nodeA, "alice");
+		AmbiorixConnection b1 = client(nodeB, "bob");
 		String a1Id = call(a1, "whoami", null).asString();
 		call(a1, "presence", java.util.Map.of("nick", "Ally"));
 		call(a1, "join", "room");
@@ -213,7 +213,7 @@ class RedisClusterTest {
 
 	@Test
 	void envelopesFromOneNodeReachEveryClientInOrderOnceOverTenThousand() {
-		List<TestClient> receivers = List.of(client(nodeA, null), client(nodeB, null), client(nodeB, null));
+		List<AmbiorixConnection> receivers = List.of(client(nodeA, null), client(nodeB, null), client(nodeB, null));
 		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).count() == 2);
 		int total = 10_000;
 		WebSocketClients sender = clients(nodeA);
@@ -225,7 +225,7 @@ class RedisClusterTest {
 
 	@Test
 	void killingTheNodesRedisConnectionsMidStreamLosesAndDuplicatesNothing() throws Exception {
-		List<TestClient> receivers = List.of(client(nodeA, null), client(nodeB, null), client(nodeB, null));
+		List<AmbiorixConnection> receivers = List.of(client(nodeA, null), client(nodeB, null), client(nodeB, null));
 		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).count() == 2);
 		int total = 10_000;
 		WebSocketClients sender = clients(nodeA);
@@ -251,11 +251,11 @@ class RedisClusterTest {
 		assertThat(nodeA.getBean(RedisRelay.class).failed()).isZero();
 	}
 
-	private static void assertEveryReceiverGotInOrder(List<TestClient> receivers, int total) {
-		for (TestClient receiver : receivers) {
+	private static void assertEveryReceiverGotInOrder(List<AmbiorixConnection> receivers, int total) {
+		for (AmbiorixConnection receiver : receivers) {
 			for (int i = 0; i < total; i++) {
-				JsonNode frame = receiver.next();
-				assertThat(frame.get("message").asInt()).as("envelope %d", i).isEqualTo(i);
+				JsonNode message = receiver.next().message();
+				assertThat(message.asInt()).as("envelope %d", i).isEqualTo(i);
 			}
 			assertThat(receiver.drain(Duration.ofMillis(300))).as("no duplicates").isEmpty();
 		}

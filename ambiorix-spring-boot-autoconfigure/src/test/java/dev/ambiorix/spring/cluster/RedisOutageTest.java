@@ -13,8 +13,8 @@ import java.util.List;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.cluster.redis.RedisRelay;
 import dev.ambiorix.spring.event.MemberLeftEvent;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RedisServer;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,17 +40,17 @@ class RedisOutageTest {
 
 	final RedisNodes nodes = new RedisNodes(this.redis);
 
-	final List<TestClient> connected = new ArrayList<>();
+	final List<AmbiorixConnection> connected = new ArrayList<>();
 
 	@AfterEach
 	void stopAll() {
-		this.connected.forEach(TestClient::close);
+		this.connected.forEach(AmbiorixConnection::close);
 		this.nodes.close();
 		this.redis.stop();
 	}
 
-	TestClient client(ConfigurableApplicationContext node) {
-		TestClient client = connect(RedisNodes.port(node), null);
+	AmbiorixConnection client(ConfigurableApplicationContext node) {
+		AmbiorixConnection client = connect(RedisNodes.port(node), null);
 		this.connected.add(client);
 		return client;
 	}
@@ -60,8 +60,8 @@ class RedisOutageTest {
 			throws InterruptedException {
 		ConfigurableApplicationContext nodeA = this.nodes.start("management.endpoint.health.show-details=always");
 		ConfigurableApplicationContext nodeB = this.nodes.start();
-		TestClient onA = client(nodeA);
-		TestClient onB = client(nodeB);
+		AmbiorixConnection onA = client(nodeA);
+		AmbiorixConnection onB = client(nodeB);
 		assertThat(actuatorHealth(nodeA).get("components").get("ambiorixCluster").get("status").stringValue())
 			.isEqualTo("UP");
 		call(onA, "join", "room");
@@ -69,8 +69,8 @@ class RedisOutageTest {
 		WebSocketClients sender = clients(nodeA);
 		RedisRelay relayA = nodeA.getBean(RedisRelay.class);
 		sender.broadcast("n", "before");
-		assertThat(onA.next().get("message").asString()).isEqualTo("before");
-		assertThat(onB.next().get("message").asString()).isEqualTo("before");
+		assertThat(onA.next().message().asString()).isEqualTo("before");
+		assertThat(onB.next().message().asString()).isEqualTo("before");
 
 		this.redis.stop();
 		long stopped = System.nanoTime();
@@ -79,7 +79,7 @@ class RedisOutageTest {
 		}
 		// Local delivery never stopped.
 		for (int i = 0; i < 100; i++) {
-			assertThat(onA.next().get("message").asString()).isEqualTo("during " + i);
+			assertThat(onA.next().message().asString()).isEqualTo("during " + i);
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> !relayA.isUp());
 		assertThat(relayA.waiting()).isEqualTo(100);
@@ -95,10 +95,10 @@ class RedisOutageTest {
 
 		sender.broadcast("n", "after");
 		for (int i = 0; i < 100; i++) {
-			assertThat(onB.next().get("message").asString()).isEqualTo("during " + i);
+			assertThat(onB.next().message().asString()).isEqualTo("during " + i);
 		}
-		assertThat(onB.next().get("message").asString()).isEqualTo("after");
-		assertThat(onA.next().get("message").asString()).isEqualTo("after");
+		assertThat(onB.next().message().asString()).isEqualTo("after");
+		assertThat(onA.next().message().asString()).isEqualTo("after");
 		assertThat(onB.drain(Duration.ofMillis(300))).isEmpty();
 		await().atMost(Duration.ofSeconds(15)).until(relayA::isUp);
 		assertThat(health.health().getStatus()).isEqualTo(Status.UP);
@@ -115,7 +115,7 @@ class RedisOutageTest {
 	@Test
 	void whenTheRelayBufferIsFullFurtherEnvelopesAreCountedAsFailed() {
 		ConfigurableApplicationContext nodeA = this.nodes.start("ambiorix.cluster.relay-buffer-size=10");
-		TestClient onA = client(nodeA);
+		AmbiorixConnection onA = client(nodeA);
 		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeA).count() == 1);
 		RedisRelay relayA = nodeA.getBean(RedisRelay.class);
 		this.redis.stop();
@@ -123,7 +123,7 @@ class RedisOutageTest {
 			clients(nodeA).broadcast("n", i);
 		}
 		for (int i = 0; i < 50; i++) {
-			assertThat(onA.next().get("message").asInt()).isEqualTo(i);
+			assertThat(onA.next().message().asInt()).isEqualTo(i);
 		}
 		// At most one batch in flight plus a full buffer.
 		assertThat(relayA.failed()).isPositive().isLessThanOrEqualTo(40);
@@ -134,13 +134,13 @@ class RedisOutageTest {
 	void whileRedisAnswersABurstLargerThanTheBufferWaitsForRoomInsteadOfFailing() {
 		ConfigurableApplicationContext nodeA = this.nodes.start("ambiorix.cluster.relay-buffer-size=50");
 		ConfigurableApplicationContext nodeB = this.nodes.start();
-		TestClient onB = client(nodeB);
+		AmbiorixConnection onB = client(nodeB);
 		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).count() == 1);
 		for (int i = 0; i < 5000; i++) {
 			clients(nodeA).broadcast("n", i);
 		}
 		for (int i = 0; i < 5000; i++) {
-			assertThat(onB.next().get("message").asInt()).isEqualTo(i);
+			assertThat(onB.next().message().asInt()).isEqualTo(i);
 		}
 		assertThat(nodeA.getBean(RedisRelay.class).failed()).isZero();
 	}
@@ -149,7 +149,7 @@ class RedisOutageTest {
 	void aNodeThatGoesAwayLeavesNoGhostsAndTheOtherPublishesLeaveEvents() {
 		ConfigurableApplicationContext nodeA = this.nodes.start();
 		ConfigurableApplicationContext nodeB = this.nodes.start();
-		TestClient onB = client(nodeB);
+		AmbiorixConnection onB = client(nodeB);
 		String onBId = call(onB, "whoami", null).asString();
 		call(onB, "presence", "Bee");
 		call(onB, "join", "room");

@@ -2,14 +2,19 @@ package dev.ambiorix.spring.endpoint;
 
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.ambiorix.client.AmbiorixDisconnectedException;
+import dev.ambiorix.client.AmbiorixErrorException;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
-import dev.ambiorix.spring.support.TestClient;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -33,31 +38,32 @@ class ConfiguredEndpointTest {
 	@LocalServerPort
 	int port;
 
-	TestClient connect(String path) {
-		return TestClient.connect(this.port, path, Map.of());
+	AmbiorixConnection connect(String path) {
+		return AmbiorixConnection.connect(this.port, path, Map.of());
 	}
 
 	@Test
 	void upgradesAreAcceptedOnEachConfiguredPathOnly() {
-		try (TestClient ws = connect("/ws"); TestClient chat = connect("/chat/ws")) {
+		try (AmbiorixConnection ws = connect("/ws"); AmbiorixConnection chat = connect("/chat/ws")) {
 			ws.send("shout", "a");
 			chat.send("shout", "b");
-			assertThat(ws.next().get("message").stringValue()).isEqualTo("A");
-			assertThat(chat.next().get("message").stringValue()).isEqualTo("B");
+			assertThat(ws.next().message().stringValue()).isEqualTo("A");
+			assertThat(chat.next().message().stringValue()).isEqualTo("B");
 		}
-		assertThatExceptionOfType(CompletionException.class).isThrownBy(() -> connect("/"))
+		assertThatExceptionOfType(AmbiorixDisconnectedException.class).isThrownBy(() -> connect("/"))
 			.havingCause()
 			.isInstanceOf(WebSocketHandshakeException.class);
 	}
 
 	@Test
 	void allowedOriginPatternIsAcceptedAndOthersAreNot() {
-		try (TestClient client = TestClient.connect(this.port, "/ws", Map.of("Origin", "https://app.example.com"))) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port, "/ws",
+				Map.of("Origin", "https://app.example.com"))) {
 			client.send("shout", "ok");
-			assertThat(client.next().get("message").stringValue()).isEqualTo("OK");
+			assertThat(client.next().message().stringValue()).isEqualTo("OK");
 		}
-		assertThatExceptionOfType(CompletionException.class)
-			.isThrownBy(() -> TestClient.connect(this.port, "/ws", Map.of("Origin", "https://example.org")))
+		assertThatExceptionOfType(AmbiorixDisconnectedException.class)
+			.isThrownBy(() -> AmbiorixConnection.connect(this.port, "/ws", Map.of("Origin", "https://example.org")))
 			.havingCause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(403));
@@ -65,7 +71,7 @@ class ConfiguredEndpointTest {
 
 	@Test
 	void configuredSizeLimitClosesWith1009() throws Exception {
-		try (TestClient client = connect("/ws")) {
+		try (AmbiorixConnection client = connect("/ws")) {
 			client.send("shout", "x".repeat(1100));
 			assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1009);
 		}
@@ -73,43 +79,42 @@ class ConfiguredEndpointTest {
 
 	@Test
 	void framesOverTheRateLimitGetRateLimitedAndAreDropped() throws Exception {
-		try (TestClient client = connect("/ws")) {
+		try (AmbiorixConnection client = connect("/ws")) {
+			List<CompletableFuture<@Nullable Integer>> answers = new ArrayList<>();
 			for (int i = 0; i < 10; i++) {
-				client.request("increment", i, i);
+				answers.add(client.client().request("increment", i, Integer.class));
 			}
 			int replies = 0;
 			int limited = 0;
 			for (int i = 0; i < 10; i++) {
-				JsonNode frame = client.next();
-				if (frame.get("name").stringValue().equals("ambiorix:error")) {
-					assertThat(frame.get("message").get("code").stringValue()).isEqualTo("rate_limited");
-					assertThat(frame.get("message").get("name").stringValue()).isEqualTo("increment");
-					assertThat(frame.has("id")).isTrue();
-					limited++;
-				}
-				else {
-					assertThat(frame.get("message").intValue()).isEqualTo(frame.get("id").intValue() + 1);
+				try {
+					assertThat(answers.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i + 1);
 					replies++;
+				}
+				catch (ExecutionException ex) {
+					// The error reached this request: it carried the request's id.
+					assertThat(ex.getCause()).isInstanceOfSatisfying(AmbiorixErrorException.class, (error) -> {
+						assertThat(error.code()).isEqualTo("rate_limited");
+						assertThat(error.name()).isEqualTo("increment");
+					});
+					limited++;
 				}
 			}
 			assertThat(replies).isBetween(5, 6);
 			assertThat(limited).isEqualTo(10 - replies);
 			// Tokens come back at 5 a second: once one has, a frame is taken again.
-			await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-				client.request("shout", "later", "x");
-				JsonNode frame = client.next();
-				assertThat(frame.get("name").stringValue()).as(frame.toString()).isEqualTo("shout");
-				assertThat(frame.get("message").stringValue()).isEqualTo("LATER");
-			});
+			await().atMost(Duration.ofSeconds(5))
+				.pollInterval(Duration.ofMillis(250))
+				.ignoreExceptionsInstanceOf(AmbiorixErrorException.class)
+				.untilAsserted(() -> assertThat(client.request("shout", "later").stringValue()).isEqualTo("LATER"));
 		}
 	}
 
 	@Test
 	void exceptionMessageIsIncludedWhenConfigured() {
-		try (TestClient client = connect("/ws")) {
+		try (AmbiorixConnection client = connect("/ws")) {
 			client.send("fail", null);
-			assertThat(client.nextError("handler_error").get("detail").stringValue())
-				.isEqualTo("secret database password is hunter2");
+			assertThat(client.nextError("handler_error").detail()).isEqualTo("secret database password is hunter2");
 		}
 	}
 

@@ -7,15 +7,15 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.ambiorix.client.AmbiorixDisconnectedException;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.event.ClientConnectedEvent;
 import dev.ambiorix.spring.event.ClientDisconnectedEvent;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestApplication.ConnectionEvents;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -85,25 +85,25 @@ class EndpointTest {
 
 	@Test
 	void clientWithoutOriginHeaderIsAccepted() {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			client.send("shout", "no origin");
-			assertThat(client.next().get("message").stringValue()).isEqualTo("NO ORIGIN");
+			assertThat(client.next().message().stringValue()).isEqualTo("NO ORIGIN");
 		}
 	}
 
 	@Test
 	void sameOriginIsAccepted() {
-		try (TestClient client = TestClient.connect(this.port, "/",
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port, "/",
 				Map.of("Origin", "http://127.0.0.1:" + this.port))) {
 			client.send("shout", "same origin");
-			assertThat(client.next().get("message").stringValue()).isEqualTo("SAME ORIGIN");
+			assertThat(client.next().message().stringValue()).isEqualTo("SAME ORIGIN");
 		}
 	}
 
 	@Test
 	void foreignOriginGets403() {
-		assertThatExceptionOfType(CompletionException.class)
-			.isThrownBy(() -> TestClient.connect(this.port, "/", Map.of("Origin", "https://evil.example")))
+		assertThatExceptionOfType(AmbiorixDisconnectedException.class)
+			.isThrownBy(() -> AmbiorixConnection.connect(this.port, "/", Map.of("Origin", "https://evil.example")))
 			.havingCause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(403));
@@ -111,8 +111,8 @@ class EndpointTest {
 
 	@Test
 	void upgradeOnAnotherPathIsNotAccepted() {
-		assertThatExceptionOfType(CompletionException.class)
-			.isThrownBy(() -> TestClient.connect(this.port, "/elsewhere", Map.of()))
+		assertThatExceptionOfType(AmbiorixDisconnectedException.class)
+			.isThrownBy(() -> AmbiorixConnection.connect(this.port, "/elsewhere", Map.of()))
 			.havingCause()
 			.isInstanceOf(WebSocketHandshakeException.class);
 	}
@@ -122,17 +122,17 @@ class EndpointTest {
 		// Many times the container's per-connection buffer, with multi-byte characters
 		// that the parts may split anywhere.
 		String text = "é€😀x".repeat(5_000);
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			client.send("shout", text);
-			assertThat(client.next().get("message").stringValue()).isEqualTo(text.toUpperCase());
+			assertThat(client.next().message().stringValue()).isEqualTo(text.toUpperCase());
 		}
 	}
 
 	@Test
 	void closedClientLeavesTheRegistryAndEventsAreFired() {
-		TestClient client = TestClient.connect(this.port);
+		AmbiorixConnection client = AmbiorixConnection.connect(this.port);
 		client.send("whoami", null);
-		String id = client.next().get("message").get("id").stringValue();
+		String id = client.next().message().get("id").stringValue();
 		assertThat(this.clients.find(id)).isPresent();
 		assertThat(this.events.connected).extracting(ClientConnectedEvent::client)
 			.anySatisfy((connected) -> assertThat(connected.id()).isEqualTo(id));
@@ -147,12 +147,12 @@ class EndpointTest {
 
 	@Test
 	void serverSideCloseReachesTheClient() throws Exception {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			client.send("whoami", null);
-			String id = client.next().get("message").get("id").stringValue();
+			String id = client.next().message().get("id").stringValue();
 			this.clients.find(id).orElseThrow().send("bye", "see you");
 			this.clients.find(id).orElseThrow().close();
-			assertThat(client.next().get("name").stringValue()).isEqualTo("bye");
+			assertThat(client.next().name()).isEqualTo("bye");
 			assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1000);
 		}
 	}

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.ambiorix.spring.session.LocalClients;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
 import org.eclipse.jetty.websocket.api.Session;
@@ -47,7 +48,7 @@ class OtherEndpointOnJettyTest {
 
 	@Test
 	void anotherEndpointKeepsJettysOwnSettings() {
-		try (TestClient ours = TestClient.connect(this.port);
+		try (AmbiorixConnection ours = AmbiorixConnection.connect(this.port);
 				TestClient theirs = TestClient.connect(this.port, "/other", Map.of())) {
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> this.clients.count() == 1 && this.other.session.get() != null);

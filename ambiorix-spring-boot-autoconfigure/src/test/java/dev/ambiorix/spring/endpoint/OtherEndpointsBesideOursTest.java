@@ -2,6 +2,7 @@ package dev.ambiorix.spring.endpoint;
 
 import java.util.Map;
 
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class OtherEndpointsBesideOursTest {
 
 	@Test
 	void stompAndOurEndpointBothWork() {
-		try (TestClient ours = TestClient.connect(this.port);
+		try (AmbiorixConnection ours = AmbiorixConnection.connect(this.port);
 				TestClient stomp = TestClient.connect(this.port, "/stomp", Map.of())) {
 			stomp.sendText("CONNECT\naccept-version:1.2\nhost:localhost\n\n\0");
 			assertThat(stomp.nextText()).startsWith("CONNECTED\n");
@@ -47,19 +48,17 @@ class OtherEndpointsBesideOursTest {
 				.contains("destination:/topic/news")
 				.endsWith("extra\0");
 
-			ours.request("shout", "hi", 1);
-			assertThat(ours.next().get("message").stringValue()).isEqualTo("HI");
+			assertThat(ours.request("shout", "hi").stringValue()).isEqualTo("HI");
 		}
 	}
 
 	@Test
 	void anApplicationEndpointAndOursBothWork() {
-		try (TestClient ours = TestClient.connect(this.port);
+		try (AmbiorixConnection ours = AmbiorixConnection.connect(this.port);
 				TestClient other = TestClient.connect(this.port, "/other", Map.of())) {
 			other.sendText("ping");
 			assertThat(other.nextText()).isEqualTo("other: ping");
-			ours.request("shout", "hi", 1);
-			assertThat(ours.next().get("message").stringValue()).isEqualTo("HI");
+			assertThat(ours.request("shout", "hi").stringValue()).isEqualTo("HI");
 		}
 	}
 

@@ -3,8 +3,11 @@ package dev.ambiorix.spring.endpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import dev.ambiorix.client.AmbiorixErrorException;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each row of the protocol's error table, over a real connection: the exact outcome, then
- * proof that the same connection still works.
+ * proof that the same connection still works. Raw frames for what our client cannot send
+ * or show; our client for the errors a well-formed envelope gets.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 class ProtocolErrorsTest {
@@ -39,9 +43,29 @@ class ProtocolErrorsTest {
 		this.client = TestClient.connect(this.port);
 	}
 
+	@Nullable AmbiorixConnection ours;
+
 	@AfterEach
 	void close() {
 		this.client.close();
+		if (this.ours != null) {
+			this.ours.close();
+		}
+	}
+
+	/** Our client, for the errors a well-formed envelope can get. */
+	AmbiorixConnection ours() {
+		AmbiorixConnection connection = this.ours;
+		if (connection == null) {
+			connection = AmbiorixConnection.connect(this.port);
+			this.ours = connection;
+		}
+		return connection;
+	}
+
+	/** Our client's connection is open and routes the next envelope. */
+	void assertStillWorks(AmbiorixConnection connection) {
+		assertThat(connection.request("echo", "still here").stringValue()).isEqualTo("still here");
 	}
 
 	/** The connection is open and routes the next envelope. */
@@ -125,10 +149,9 @@ class ProtocolErrorsTest {
 
 	@Test
 	void nameOf256CharactersIsValid() {
-		this.client.send("x".repeat(256), "hi");
-		JsonNode error = this.client.nextError("unknown_name");
-		assertThat(error.get("name").stringValue()).hasSize(256);
-		assertStillWorks();
+		ours().send("x".repeat(256), "hi");
+		assertThat(ours().nextError("unknown_name").name()).hasSize(256);
+		assertStillWorks(ours());
 	}
 
 	@Test
@@ -157,57 +180,48 @@ class ProtocolErrorsTest {
 
 	@Test
 	void payloadOfTheWrongTypeGetsInvalidMessage() {
-		this.client.request("increment", "not a number", 1);
-		JsonNode error = this.client.nextError("invalid_message");
-		assertThat(error.get("name").stringValue()).isEqualTo("increment");
-		assertThat(error.get("detail").stringValue()).startsWith("message: expected a number");
-		assertStillWorks();
+		AmbiorixErrorException error = ours().requestError("increment", "not a number", "invalid_message");
+		assertThat(error.name()).isEqualTo("increment");
+		assertThat(error.detail()).startsWith("message: expected a number");
+		assertStillWorks(ours());
 	}
 
 	@Test
 	void nestedFieldOfTheWrongTypeNamesItsPath() {
-		this.client.sendText(TestClient.envelope("count", java.util.List.of(java.util.Map.of("user", "a", "text", "b"),
-				java.util.Map.of("user", java.util.List.of(1), "text", "c")), null));
-		JsonNode error = this.client.nextError("invalid_message");
-		assertThat(error.get("detail").stringValue()).isEqualTo("[1].user: expected a string");
-		assertStillWorks();
+		ours().send("count", java.util.List.of(java.util.Map.of("user", "a", "text", "b"),
+				java.util.Map.of("user", java.util.List.of(1), "text", "c")));
+		assertThat(ours().nextError("invalid_message").detail()).isEqualTo("[1].user: expected a string");
+		assertStillWorks(ours());
 	}
 
 	@Test
 	void payloadFailingValidationGetsInvalidMessageNamingTheField() {
-		this.client.send("chat", java.util.Map.of("user", " ", "text", "hi"));
-		JsonNode error = this.client.nextError("invalid_message");
-		assertThat(error.get("detail").stringValue()).isEqualTo("user: must not be blank");
-		assertStillWorks();
+		ours().send("chat", java.util.Map.of("user", " ", "text", "hi"));
+		assertThat(ours().nextError("invalid_message").detail()).isEqualTo("user: must not be blank");
+		assertStillWorks(ours());
 	}
 
 	@Test
 	void nestedValidationFailuresAreAllNamedWithTheirPaths() {
-		this.client.send("order", java.util.Map.of("quantity", 0, "note", java.util.Map.of("user", "", "text", "x")));
-		JsonNode error = this.client.nextError("invalid_message");
-		assertThat(error.get("detail").stringValue())
+		ours().send("order", java.util.Map.of("quantity", 0, "note", java.util.Map.of("user", "", "text", "x")));
+		assertThat(ours().nextError("invalid_message").detail())
 			.isEqualTo("note.user: must not be blank; quantity: must be greater than 0");
-		assertStillWorks();
+		assertStillWorks(ours());
 	}
 
 	@Test
 	void handlerThatThrowsGetsHandlerErrorWithoutItsDetails() {
-		this.client.request("fail", null, 9);
-		JsonNode frame = this.client.next();
-		JsonNode error = frame.get("message");
-		assertThat(error.get("code").stringValue()).isEqualTo("handler_error");
-		assertThat(error.get("detail").stringValue()).doesNotContain("hunter2")
+		// The error reaches this request: it carries the request's id.
+		assertThat(ours().requestError("fail", null, "handler_error").detail()).doesNotContain("hunter2")
 			.doesNotContain("IllegalStateException")
 			.doesNotContain("at dev.");
-		assertThat(frame.get("id").intValue()).isEqualTo(9);
-		assertStillWorks();
+		assertStillWorks(ours());
 	}
 
 	@Test
 	void completionStageThatFailsGetsHandlerError() {
-		this.client.request("failLater", null, "f");
-		assertThat(this.client.nextError("handler_error").get("detail").stringValue()).doesNotContain("secret");
-		assertStillWorks();
+		assertThat(ours().requestError("failLater", null, "handler_error").detail()).doesNotContain("secret");
+		assertStillWorks(ours());
 	}
 
 	@Test

@@ -3,12 +3,17 @@ package dev.ambiorix.spring.endpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.ambiorix.client.AmbiorixErrorException;
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,7 +46,10 @@ class RateLimitCloseTest {
 
 	@Test
 	void flooderGetsRateLimitedThenA1008CloseWhileABystanderReceivesEveryBroadcast() throws Exception {
-		try (TestClient bystander = TestClient.connect(this.port); TestClient flooder = TestClient.connect(this.port)) {
+		// The flooder on raw frames: what it got before the close, errors included, is
+		// counted off the wire.
+		try (AmbiorixConnection bystander = AmbiorixConnection.connect(this.port);
+				TestClient flooder = TestClient.connect(this.port)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 2);
 			int ticks = 0;
 			for (int i = 0; i < 60; i++) {
@@ -75,9 +83,9 @@ class RateLimitCloseTest {
 			assertThat(limited).as("rate_limited answers before the close").isEqualTo(10);
 			List<Integer> received = new ArrayList<>();
 			for (int i = 0; i < ticks; i++) {
-				JsonNode frame = bystander.next();
-				assertThat(frame.get("name").stringValue()).isEqualTo("tick");
-				received.add(frame.get("message").intValue());
+				AmbiorixConnection.Received tick = bystander.next();
+				assertThat(tick.name()).isEqualTo("tick");
+				received.add(tick.message().intValue());
 			}
 			assertThat(received).as("every broadcast, in order").isSorted().hasSize(ticks).doesNotHaveDuplicates();
 			assertThat(bystander.isOpen()).isTrue();
@@ -85,15 +93,19 @@ class RateLimitCloseTest {
 	}
 
 	@Test
-	void clientThatBreaksTheLimitFewerTimesThanMaxViolationsStaysOpen() {
-		try (TestClient client = TestClient.connect(this.port)) {
+	void clientThatBreaksTheLimitFewerTimesThanMaxViolationsStaysOpen() throws Exception {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
+			List<CompletableFuture<@Nullable Integer>> answers = new ArrayList<>();
 			for (int i = 0; i < 14; i++) {
-				client.request("increment", i, i);
+				answers.add(client.client().request("increment", i, Integer.class));
 			}
 			int limited = 0;
-			for (int i = 0; i < 14; i++) {
-				JsonNode frame = client.next();
-				if (frame.get("name").stringValue().equals("ambiorix:error")) {
+			for (CompletableFuture<@Nullable Integer> answer : answers) {
+				try {
+					answer.get(10, TimeUnit.SECONDS);
+				}
+				catch (ExecutionException ex) {
+					assertThat(ex.getCause()).isInstanceOf(AmbiorixErrorException.class);
 					limited++;
 				}
 			}

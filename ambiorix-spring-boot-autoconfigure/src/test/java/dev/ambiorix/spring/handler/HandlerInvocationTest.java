@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.Receive;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Payload types, resolved parameters and replies, over a real connection.
+ * Payload types, resolved parameters and replies, over a real connection: our client, and
+ * the raw-frame client where a test checks the exact wire form.
  */
 @SpringBootTest(classes = { TestApplication.class, HandlerInvocationTest.Gate.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT)
@@ -34,11 +36,11 @@ class HandlerInvocationTest {
 	@Autowired
 	Gate gate;
 
-	TestClient client;
+	AmbiorixConnection client;
 
 	@BeforeEach
 	void connect() {
-		this.client = TestClient.connect(this.port);
+		this.client = AmbiorixConnection.connect(this.port);
 	}
 
 	@AfterEach
@@ -49,56 +51,57 @@ class HandlerInvocationTest {
 	@Test
 	void recordPayloadIsConvertedAndValidated() {
 		this.client.send("chat", Map.of("user", "ann", "text", "hello"));
-		assertThat(this.client.next().get("message").toString()).isEqualTo("{\"user\":\"ann\",\"text\":\"HELLO\"}");
+		assertThat(this.client.next().message().toString()).isEqualTo("{\"user\":\"ann\",\"text\":\"HELLO\"}");
 	}
 
 	@Test
 	void listOfRecordsKeepsItsElementType() {
 		this.client.send("users", List.of(Map.of("user", "ann", "text", "a"), Map.of("user", "bob", "text", "b")));
-		assertThat(this.client.next().get("message").toString()).isEqualTo("[\"ann\",\"bob\"]");
+		assertThat(this.client.next().message().toString()).isEqualTo("[\"ann\",\"bob\"]");
 	}
 
 	@Test
 	void validationOfAListNamesTheElement() {
 		this.client.send("users", List.of(Map.of("user", "ann", "text", "a"), Map.of("user", "", "text", "b")));
-		assertThat(this.client.nextError("invalid_message").get("detail").stringValue())
-			.isEqualTo("[1].user: must not be blank");
+		assertThat(this.client.nextError("invalid_message").detail()).isEqualTo("[1].user: must not be blank");
 	}
 
 	@Test
 	void intPayload() {
 		this.client.send("increment", 41);
-		assertThat(this.client.next().get("message").intValue()).isEqualTo(42);
+		assertThat(this.client.next().message().intValue()).isEqualTo(42);
 	}
 
 	@Test
 	void missingMessageForAnIntIsInvalidMessage() {
-		this.client.sendText("{\"name\":\"increment\",\"isAmbiorix\":true}");
-		assertThat(this.client.nextError("invalid_message").get("detail").stringValue()).startsWith("message:");
+		try (TestClient raw = TestClient.connect(this.port)) {
+			raw.sendText("{\"name\":\"increment\",\"isAmbiorix\":true}");
+			assertThat(raw.nextError("invalid_message").get("detail").stringValue()).startsWith("message:");
+		}
 	}
 
 	@Test
 	void stringPayload() {
 		this.client.send("shout", "hi");
-		assertThat(this.client.next().get("message").stringValue()).isEqualTo("HI");
+		assertThat(this.client.next().message().stringValue()).isEqualTo("HI");
 	}
 
 	@Test
 	void jsonNodePayloadIsPassedAsIs() {
 		this.client.send("echo", Map.of("nested", List.of(1, "two", Map.of("three", true))));
-		assertThat(this.client.next().get("message").toString()).isEqualTo("{\"nested\":[1,\"two\",{\"three\":true}]}");
+		assertThat(this.client.next().message().toString()).isEqualTo("{\"nested\":[1,\"two\",{\"three\":true}]}");
 	}
 
 	@Test
 	void mapPayload() {
 		this.client.send("map", Map.of("a", 1));
-		assertThat(this.client.next().get("message").toString()).isEqualTo("{\"a\":1}");
+		assertThat(this.client.next().message().toString()).isEqualTo("{\"a\":1}");
 	}
 
 	@Test
 	void contextParametersAreResolvedByType() {
 		this.client.send("whoami", null);
-		JsonNode answer = this.client.next().get("message");
+		JsonNode answer = this.client.next().message();
 		assertThat(answer.get("id").stringValue()).isNotBlank();
 		assertThat(answer.get("principal").isNull()).isTrue();
 		assertThat(answer.get("session").booleanValue()).isTrue();
@@ -108,64 +111,70 @@ class HandlerInvocationTest {
 	@Test
 	void voidHandlerSendsNothing() {
 		this.client.send("silent", "x");
-		this.client.request("shout", "after", 1);
-		JsonNode next = this.client.next();
-		assertThat(next.get("message").stringValue()).isEqualTo("AFTER");
+		this.client.send("shout", "after");
+		AmbiorixConnection.Received next = this.client.next();
+		assertThat(next.name()).isEqualTo("shout");
+		assertThat(next.message().stringValue()).isEqualTo("AFTER");
 	}
 
 	@Test
 	void repliesCarryNumericAndStringIds() {
-		this.client.request("shout", "a", 17);
-		this.client.request("shout", "b", "req-2");
-		this.client.request("shout", "c", 1.5);
-		assertThat(this.client.nextText())
-			.isEqualTo("{\"name\":\"shout\",\"message\":\"A\",\"isAmbiorix\":true,\"id\":17}");
-		assertThat(this.client.nextText())
-			.isEqualTo("{\"name\":\"shout\",\"message\":\"B\",\"isAmbiorix\":true,\"id\":\"req-2\"}");
-		assertThat(this.client.next().get("id").doubleValue()).isEqualTo(1.5);
+		try (TestClient raw = TestClient.connect(this.port)) {
+			raw.request("shout", "a", 17);
+			raw.request("shout", "b", "req-2");
+			raw.request("shout", "c", 1.5);
+			assertThat(raw.nextText())
+				.isEqualTo("{\"name\":\"shout\",\"message\":\"A\",\"isAmbiorix\":true,\"id\":17}");
+			assertThat(raw.nextText())
+				.isEqualTo("{\"name\":\"shout\",\"message\":\"B\",\"isAmbiorix\":true,\"id\":\"req-2\"}");
+			assertThat(raw.next().get("id").doubleValue()).isEqualTo(1.5);
+		}
 	}
 
 	@Test
 	void replyWithoutIdWhenTheRequestHadNone() {
-		this.client.send("shout", "a");
-		assertThat(this.client.next().has("id")).isFalse();
+		try (TestClient raw = TestClient.connect(this.port)) {
+			raw.send("shout", "a");
+			assertThat(raw.next().has("id")).isFalse();
+		}
 	}
 
 	@Test
 	void completionStageRepliesWhenItCompletes() {
-		this.client.request("later", "x", 3);
-		JsonNode reply = this.client.next();
-		assertThat(reply.get("message").stringValue()).isEqualTo("later:x");
-		assertThat(reply.get("id").intValue()).isEqualTo(3);
+		// The client matches the reply to this request by its id.
+		assertThat(this.client.request("later", "x").stringValue()).isEqualTo("later:x");
 	}
 
 	@Test
 	void repliesFromOneConnectionComeBackInTheOrderSent() {
-		List<Integer> sent = new ArrayList<>();
-		for (int i = 0; i < 500; i++) {
-			this.client.request("increment", i, i);
-			sent.add(i);
+		// Raw frames: the order of the replies on the wire, by their ids.
+		try (TestClient raw = TestClient.connect(this.port)) {
+			List<Integer> sent = new ArrayList<>();
+			for (int i = 0; i < 500; i++) {
+				raw.request("increment", i, i);
+				sent.add(i);
+			}
+			List<Integer> ids = new ArrayList<>();
+			for (int i = 0; i < 500; i++) {
+				JsonNode reply = raw.next();
+				assertThat(reply.get("message").intValue()).isEqualTo(reply.get("id").intValue() + 1);
+				ids.add(reply.get("id").intValue());
+			}
+			assertThat(ids).isEqualTo(sent);
 		}
-		List<Integer> ids = new ArrayList<>();
-		for (int i = 0; i < 500; i++) {
-			JsonNode reply = this.client.next();
-			assertThat(reply.get("message").intValue()).isEqualTo(reply.get("id").intValue() + 1);
-			ids.add(reply.get("id").intValue());
-		}
-		assertThat(ids).isEqualTo(sent);
 	}
 
 	@Test
 	void blockingHandlerDoesNotDelayOtherConnections() {
-		try (TestClient other = TestClient.connect(this.port)) {
+		try (AmbiorixConnection other = AmbiorixConnection.connect(this.port)) {
 			this.client.send("block", null);
 			this.gate.awaitBlocked();
 			// Answered while the other connection's handler is still blocked.
 			other.send("shout", "quick");
-			assertThat(other.next().get("message").stringValue()).isEqualTo("QUICK");
+			assertThat(other.next().message().stringValue()).isEqualTo("QUICK");
 			assertThat(this.gate.isBlocked()).isTrue();
 			this.gate.open();
-			assertThat(this.client.next().get("message").stringValue()).isEqualTo("unblocked");
+			assertThat(this.client.next().message().stringValue()).isEqualTo("unblocked");
 		}
 	}
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.ambiorix.spring.Receive;
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
 
@@ -44,16 +44,16 @@ class ProxiedHandlerTest {
 
 	@Test
 	void handlerRunsThroughTheProxy() {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			client.send("greet", "ann");
-			assertThat(client.next().get("message").stringValue()).isEqualTo("hello ann");
+			assertThat(client.next().message().stringValue()).isEqualTo("hello ann");
 			assertThat(this.advised).containsExactly("greet");
 		}
 	}
 
 	@Test
 	void adviceCanRefuseAndTheClientGetsAHandlerError() {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			client.send("greet", "mallory");
 			client.nextError("handler_error");
 		}
@@ -61,9 +61,8 @@ class ProxiedHandlerTest {
 
 	@Test
 	void transactionalHandlerCommitsWhenItReturns() {
-		try (TestClient client = TestClient.connect(this.port)) {
-			client.request("deposit", 10, 1);
-			assertThat(client.next().get("message").booleanValue()).as("ran in a transaction").isTrue();
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
+			assertThat(client.request("deposit", 10).booleanValue()).as("ran in a transaction").isTrue();
 			assertThat(this.jdbc.queryForObject("select count(*) from deposit where amount = 10", Integer.class))
 				.isOne();
 		}
@@ -71,9 +70,8 @@ class ProxiedHandlerTest {
 
 	@Test
 	void transactionalHandlerThatThrowsIsRolledBackAndTheClientGetsAHandlerError() {
-		try (TestClient client = TestClient.connect(this.port)) {
-			client.request("deposit", -5, 2);
-			assertThat(client.nextError("handler_error").get("name").stringValue()).isEqualTo("deposit");
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
+			assertThat(client.requestError("deposit", -5, "handler_error").name()).isEqualTo("deposit");
 			// The row was inserted before the handler threw; the rollback removed it.
 			assertThat(this.jdbc.queryForObject("select count(*) from deposit where amount = -5", Integer.class))
 				.isZero();

@@ -1,12 +1,11 @@
 package dev.ambiorix.spring.metrics;
 
-import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RawWebSocket;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestApplication.ConnectionEvents;
@@ -62,7 +61,8 @@ class ClientMetersTest {
 	@Test
 	void connectionsGaugeAndOpenedCounterFollowConnects() {
 		double opened = count("ambiorix.connections.opened");
-		try (TestClient first = TestClient.connect(this.port); TestClient second = TestClient.connect(this.port)) {
+		try (AmbiorixConnection first = AmbiorixConnection.connect(this.port);
+				AmbiorixConnection second = AmbiorixConnection.connect(this.port)) {
 			await().atMost(WAIT).until(() -> this.clients.count() == 2);
 			assertThat(gauge("ambiorix.connections")).isEqualTo(2);
 			assertThat(count("ambiorix.connections.opened") - opened).isEqualTo(2);
@@ -176,7 +176,7 @@ class ClientMetersTest {
 	@Test
 	void connectsAndClosesAreLoggedAtDebugWithIdAndCode(CapturedOutput output) {
 		String id;
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			await().atMost(WAIT).until(() -> this.clients.count() == 1);
 			id = this.clients.all().iterator().next().id();
 			client.send("echo", "a secret payload");
@@ -190,12 +190,12 @@ class ClientMetersTest {
 
 	@Test
 	void thousandDistinctUnknownNamesCreateNoTagValue() {
-		try (TestClient warmUp = TestClient.connect(this.port)) {
+		try (AmbiorixConnection warmUp = AmbiorixConnection.connect(this.port)) {
 			warmUp.send("warm-up-unknown", 1);
 			warmUp.nextError("unknown_name");
 		}
 		Set<String> before = meterIds();
-		try (TestClient hostile = TestClient.connect(this.port)) {
+		try (AmbiorixConnection hostile = AmbiorixConnection.connect(this.port)) {
 			for (int i = 0; i < 1000; i++) {
 				hostile.send("hostile-" + i, i);
 			}

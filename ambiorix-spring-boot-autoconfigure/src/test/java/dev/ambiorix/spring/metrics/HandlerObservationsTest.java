@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import dev.ambiorix.spring.Receive;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
 import io.micrometer.observation.Observation;
@@ -58,7 +59,7 @@ class HandlerObservationsTest {
 
 	@Test
 	void handlerCallIsAnObservationWithMessagingKeys() {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			client.send("echo", "hi");
 			client.next();
 			await().atMost(WAIT)
@@ -74,7 +75,7 @@ class HandlerObservationsTest {
 
 	@Test
 	void failingHandlersRecordTheirErrorAndUnknownNamesAreNotObserved() {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			client.send("fail", null);
 			client.nextError("handler_error");
 			client.send("failLater", null);
@@ -93,11 +94,11 @@ class HandlerObservationsTest {
 
 	@Test
 	void asynchronousHandlersAreObservedUntilTheirReplyIsReady() {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			client.send("later", "a");
-			assertThat(client.next().get("message").stringValue()).isEqualTo("later:a");
+			assertThat(client.next().message().stringValue()).isEqualTo("later:a");
 			client.send("slowMono", "b");
-			assertThat(client.next().get("message").stringValue()).isEqualTo("mono:b");
+			assertThat(client.next().message().stringValue()).isEqualTo("mono:b");
 			for (String name : List.of("later", "slowMono")) {
 				SimpleSpan span = await().atMost(WAIT)
 					.until(() -> this.tracer.getSpans()
@@ -116,6 +117,7 @@ class HandlerObservationsTest {
 	void traceparentFromTheClientIsTheParentOfTheHandlerSpan() {
 		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 		String parentSpanId = "00f067aa0ba902b7";
+		// Raw frames: the client has no traceparent field to send.
 		try (TestClient client = TestClient.connect(this.port)) {
 			client.sendText("{\"name\":\"shout\",\"message\":\"hi\",\"isAmbiorix\":true,\"traceparent\":\"00-" + traceId
 					+ "-" + parentSpanId + "-01\"}");

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.ambiorix.spring.cluster.ClusterTestApplication;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RedisServer;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -77,7 +77,7 @@ class RecoveryAcrossNodesTest {
 	@Test
 	void aClientThatComesBackToTheOtherNodeGetsEveryMissedEnvelopeOnceInOrder() {
 		try (HelloClient client = HelloClient.connect(port(node1), "alice");
-				TestClient sender = TestClient.connect(port(node1))) {
+				AmbiorixConnection sender = AmbiorixConnection.connect(port(node1))) {
 			assertThat(client.call("join", "room").stringValue()).isEqualTo("room");
 			String id = client.id();
 			Traffic.send(sender, 0, 10, "room", id, "alice", Duration.ZERO);
@@ -104,7 +104,7 @@ class RecoveryAcrossNodesTest {
 		try {
 			await().atMost(Duration.ofSeconds(90)).until(() -> answers(port));
 			try (HelloClient client = HelloClient.connect(port, "alice");
-					TestClient sender = TestClient.connect(port(node2))) {
+					AmbiorixConnection sender = AmbiorixConnection.connect(port(node2))) {
 				assertThat(client.call("join", "room").stringValue()).isEqualTo("room");
 				String id = client.id();
 				Traffic.send(sender, 0, 10, "room", id, "alice", Duration.ZERO);

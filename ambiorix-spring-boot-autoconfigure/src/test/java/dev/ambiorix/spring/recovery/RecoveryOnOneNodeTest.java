@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.ambiorix.spring.cluster.ClusterTestApplication;
 import dev.ambiorix.spring.event.ClientRecoveredEvent;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +65,8 @@ class RecoveryOnOneNodeTest {
 	@Test
 	void aClientAwayForFiveSecondsGetsEveryMissedEnvelopeOnceInOrderWithItsIdAndGroups() {
 		int port = port(node);
-		try (HelloClient client = HelloClient.connect(port, "alice"); TestClient sender = TestClient.connect(port)) {
+		try (HelloClient client = HelloClient.connect(port, "alice");
+				AmbiorixConnection sender = AmbiorixConnection.connect(port)) {
 			assertThat(client.call("join", "room").stringValue()).isEqualTo("room");
 			String id = client.id();
 			Traffic.send(sender, 0, 10, "room", id, "alice", Duration.ZERO);
@@ -111,7 +113,8 @@ class RecoveryOnOneNodeTest {
 	@Test
 	void aClientThatMissedMoreThanMaxReplayIsToldTheHistoryWasExceeded() {
 		int port = port(shortWindowNode);
-		try (HelloClient client = HelloClient.connect(port, null); TestClient sender = TestClient.connect(port)) {
+		try (HelloClient client = HelloClient.connect(port, null);
+				AmbiorixConnection sender = AmbiorixConnection.connect(port)) {
 			String id = client.id();
 			client.drop();
 			for (int n = 0; n < 6; n++) {
@@ -119,7 +122,7 @@ class RecoveryOnOneNodeTest {
 			}
 			// The sender gets its own broadcasts: all six went out.
 			for (int n = 0; n < 6; n++) {
-				sender.nextText();
+				sender.next();
 			}
 			JsonNode answer = client.reconnect(port);
 			assertThat(answer.get("recovered").booleanValue()).isFalse();

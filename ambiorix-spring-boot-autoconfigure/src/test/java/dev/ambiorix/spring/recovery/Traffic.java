@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 
 /**
  * What a sender makes the server send: "news" with a running number {@code n}, in turn to
@@ -20,7 +20,8 @@ final class Traffic {
 	 * Send numbers {@code from} (inclusive) to {@code to} (exclusive), in turn to every
 	 * kind of target, spread in ten batches over about the given time.
 	 */
-	static void send(TestClient sender, int from, int to, String group, String clientId, String user, Duration over) {
+	static void send(AmbiorixConnection sender, int from, int to, String group, String clientId, String user,
+			Duration over) {
 		int batch = Math.max(1, (to - from) / 10);
 		long pause = over.toMillis() / 10;
 		for (int n = from; n < to; n++) {

@@ -5,10 +5,10 @@ import java.time.Duration;
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.event.ClientDisconnectedEvent;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RawWebSocket;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestApplication.ConnectionEvents;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,7 +39,7 @@ class HalfOpenClientTest {
 	@Test
 	void halfOpenClientIsDroppedByTheIdleTimeoutWhileAQuietLiveClientStays() throws Exception {
 		// The JDK client answers every ping with a pong, as browsers do.
-		try (TestClient live = TestClient.connect(this.port)) {
+		try (AmbiorixConnection live = AmbiorixConnection.connect(this.port)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 1);
 			String liveId = this.clients.all().iterator().next().id();
 			// Handshake done, then silence: it neither reads nor answers pings.
@@ -60,8 +60,7 @@ class HalfOpenClientTest {
 			await().during(Duration.ofSeconds(3))
 				.atMost(Duration.ofSeconds(5))
 				.until(() -> live.isOpen() && this.clients.find(liveId).isPresent());
-			live.request("shout", "still here", 1);
-			assertThat(live.next().get("message").stringValue()).isEqualTo("STILL HERE");
+			assertThat(live.request("shout", "still here").stringValue()).isEqualTo("STILL HERE");
 		}
 	}
 

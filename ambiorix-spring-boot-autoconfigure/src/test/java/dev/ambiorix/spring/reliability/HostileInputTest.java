@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RawWebSocket;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
@@ -71,7 +72,7 @@ class HostileInputTest {
 
 	@TestFactory
 	Stream<DynamicTest> eachHostileFrameGetsItsDocumentedOutcomeAndTheBystanderMissesNothing() {
-		TestClient bystander = open(TestClient.connect(this.port));
+		AmbiorixConnection bystander = open(AmbiorixConnection.connect(this.port));
 		this.hostile = open(TestClient.connect(this.port));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 2);
 		this.broadcaster.scheduleAtFixedRate(() -> this.clients.broadcast("tick", this.broadcasts.getAndIncrement()), 0,
@@ -215,20 +216,22 @@ class HostileInputTest {
 		return corpus;
 	}
 
-	private void assertBystanderReceivedEveryBroadcast(TestClient bystander) {
+	private void assertBystanderReceivedEveryBroadcast(AmbiorixConnection bystander) {
 		// Not shutdownNow(): an interrupt must not cut a broadcast short.
 		this.broadcaster.shutdown();
 		await().atMost(Duration.ofSeconds(5)).until(this.broadcaster::isTerminated);
 		int sent = this.broadcasts.get();
 
 		for (int i = 0; i < sent; i++) {
-			JsonNode tick = bystander.next();
-			assertThat(tick.get("name").stringValue()).isEqualTo("tick");
-			assertThat(tick.get("message").intValue()).isEqualTo(i);
+			AmbiorixConnection.Received tick = bystander.next();
+			assertThat(tick.name()).isEqualTo("tick");
+			assertThat(tick.message().intValue()).isEqualTo(i);
 		}
-		// The bystander's next frame is the answer to this request: no tick came twice.
-		bystander.request("shout", "after the ticks", "last");
-		assertThat(bystander.next().get("id").stringValue()).isEqualTo("last");
+		// The bystander's next message is the answer to this send: no tick came twice.
+		bystander.send("shout", "after the ticks");
+		AmbiorixConnection.Received answer = bystander.next();
+		assertThat(answer.name()).isEqualTo("shout");
+		assertThat(answer.message().stringValue()).isEqualTo("AFTER THE TICKS");
 		assertThat(bystander.isOpen()).isTrue();
 		System.out.printf("Hostile corpus: the bystander received %d of %d broadcasts%n", sent, sent);
 	}

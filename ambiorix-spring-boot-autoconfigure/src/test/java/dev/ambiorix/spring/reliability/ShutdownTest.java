@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,23 +28,23 @@ class ShutdownTest {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off")
 			.run();
-		List<TestClient> connected = new ArrayList<>();
+		List<AmbiorixConnection> connected = new ArrayList<>();
 		try {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			for (int i = 0; i < 20; i++) {
-				connected.add(TestClient.connect(port));
+				connected.add(AmbiorixConnection.connect(port));
 			}
 			WebSocketClients clients = context.getBean(WebSocketClients.class);
 			await().atMost(Duration.ofSeconds(5)).until(() -> clients.count() == 20);
 			context.close();
-			for (TestClient client : connected) {
+			for (AmbiorixConnection client : connected) {
 				assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
 				assertThat(client.closeReason()).isEqualTo("server shutting down");
 			}
 		}
 		finally {
 			context.close();
-			connected.forEach(TestClient::close);
+			connected.forEach(AmbiorixConnection::close);
 		}
 	}
 

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.client.AmbiorixDisconnectedException;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,17 +37,16 @@ class BearerTokenTest {
 	@LocalServerPort
 	int port;
 
-	TestClient connectWithProtocols(String... protocols) {
-		return TestClient.connect(this.port, "/", Map.of(), protocols);
+	AmbiorixConnection connectWithProtocols(String... protocols) {
+		return AmbiorixConnection.connect(this.port, "/", Map.of(), protocols);
 	}
 
 	@Test
 	void aJwtInTheSubprotocolAuthenticatesAndTheServerEchoesTheAmbiorixSubprotocol() {
 		String token = TestTokens.valid("alice", Instant.now().plusSeconds(600));
-		try (TestClient client = connectWithProtocols("ambiorix", "ambiorix.bearer." + token)) {
-			assertThat(client.socket().getSubprotocol()).isEqualTo("ambiorix");
-			client.request("whoami", null, 1);
-			assertThat(client.next().get("message").stringValue()).isEqualTo("alice");
+		try (AmbiorixConnection client = connectWithProtocols("ambiorix", "ambiorix.bearer." + token)) {
+			assertThat(client.client().subprotocol()).isEqualTo("ambiorix");
+			assertThat(client.request("whoami", null).stringValue()).isEqualTo("alice");
 		}
 	}
 
@@ -71,7 +70,7 @@ class BearerTokenTest {
 	@Test
 	void aQueryParameterTokenIsNotAcceptedUnlessEnabled() {
 		String token = TestTokens.valid("alice", Instant.now().plusSeconds(600));
-		assertRefusedWith401(() -> TestClient.connect(this.port, "/?access_token=" + token, Map.of()));
+		assertRefusedWith401(() -> AmbiorixConnection.connect(this.port, "/?access_token=" + token, Map.of()));
 	}
 
 	@Test
@@ -81,9 +80,8 @@ class BearerTokenTest {
 		// 2 s before it and always leaves a second for the close to arrive.
 		Instant expiresAt = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
 		String token = TestTokens.valid("alice", expiresAt);
-		try (TestClient client = connectWithProtocols("ambiorix", "ambiorix.bearer." + token)) {
-			client.request("whoami", null, 1);
-			assertThat(client.next().get("message").stringValue()).isEqualTo("alice");
+		try (AmbiorixConnection client = connectWithProtocols("ambiorix", "ambiorix.bearer." + token)) {
+			assertThat(client.request("whoami", null).stringValue()).isEqualTo("alice");
 			await().atMost(Duration.ofSeconds(3)).until(() -> client.closeCode().isDone());
 			assertThat(client.closeCode().join()).isEqualTo(1008);
 			assertThat(client.closeReason()).isEqualTo("credentials expired");
@@ -92,7 +90,7 @@ class BearerTokenTest {
 	}
 
 	private static void assertRefusedWith401(Runnable connect) {
-		assertThatExceptionOfType(CompletionException.class).isThrownBy(connect::run)
+		assertThatExceptionOfType(AmbiorixDisconnectedException.class).isThrownBy(connect::run)
 			.havingCause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));

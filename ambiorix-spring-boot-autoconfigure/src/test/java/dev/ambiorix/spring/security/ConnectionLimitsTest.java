@@ -4,10 +4,10 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.client.AmbiorixDisconnectedException;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingSupplier;
 
@@ -35,53 +35,48 @@ class ConnectionLimitsTest {
 	int port;
 
 	/** A connection as the user, from an address of its own. */
-	TestClient connectAs(String user) {
+	AmbiorixConnection connectAs(String user) {
 		Map<String, String> headers = new HashMap<>(SecuredApplication.basic(user));
 		headers.put("X-Forwarded-For", "198.51.100." + addresses.incrementAndGet());
-		return TestClient.connect(this.port, "/", headers);
+		return AmbiorixConnection.connect(this.port, "/", headers);
 	}
 
-	TestClient connectFrom(String address) {
-		return TestClient.connect(this.port, "/", Map.of("X-Forwarded-For", address));
+	AmbiorixConnection connectFrom(String address) {
+		return AmbiorixConnection.connect(this.port, "/", Map.of("X-Forwarded-For", address));
 	}
 
 	@Test
 	void theConnectionBeyondThePerUserCapIsRefusedWith429AndAClosedOneFreesItsPlace() {
-		try (TestClient first = connectAs("user");
-				TestClient second = connectAs("user");
-				TestClient admin = connectAs("admin")) {
+		try (AmbiorixConnection first = connectAs("user");
+				AmbiorixConnection second = connectAs("user");
+				AmbiorixConnection admin = connectAs("admin")) {
 			assertRefusedWith429(() -> connectAs("user"));
-			second.request("whoami", null, 1);
-			assertThat(second.next().get("message").stringValue()).isEqualTo("user");
-			admin.request("whoami", null, 1);
-			assertThat(admin.next().get("message").stringValue()).isEqualTo("admin");
+			assertThat(second.request("whoami", null).stringValue()).isEqualTo("user");
+			assertThat(admin.request("whoami", null).stringValue()).isEqualTo("admin");
 			first.close();
-			try (TestClient again = await().atMost(Duration.ofSeconds(5))
+			try (AmbiorixConnection again = await().atMost(Duration.ofSeconds(5))
 				.ignoreExceptions()
 				.until(() -> connectAs("user"), (client) -> true)) {
-				again.request("whoami", null, 1);
-				assertThat(again.next().get("message").stringValue()).isEqualTo("user");
+				assertThat(again.request("whoami", null).stringValue()).isEqualTo("user");
 			}
 		}
 	}
 
 	@Test
 	void theConnectionBeyondThePerAddressCapIsRefusedWith429ByTheForwardedAddress() {
-		try (TestClient a = connectFrom("203.0.113.7");
-				TestClient b = connectFrom("203.0.113.7");
-				TestClient c = connectFrom("203.0.113.7")) {
+		try (AmbiorixConnection a = connectFrom("203.0.113.7");
+				AmbiorixConnection b = connectFrom("203.0.113.7");
+				AmbiorixConnection c = connectFrom("203.0.113.7")) {
 			assertRefusedWith429(() -> connectFrom("203.0.113.7"));
-			try (TestClient elsewhere = connectFrom("203.0.113.8")) {
-				elsewhere.request("whoami", null, 1);
-				assertThat(elsewhere.next().get("message").stringValue()).isEqualTo("anonymousUser");
+			try (AmbiorixConnection elsewhere = connectFrom("203.0.113.8")) {
+				assertThat(elsewhere.request("whoami", null).stringValue()).isEqualTo("anonymousUser");
 			}
-			c.request("whoami", null, 1);
-			assertThat(c.next().get("message").stringValue()).isEqualTo("anonymousUser");
+			assertThat(c.request("whoami", null).stringValue()).isEqualTo("anonymousUser");
 		}
 	}
 
-	private static void assertRefusedWith429(ThrowingSupplier<TestClient> connect) {
-		assertThatExceptionOfType(CompletionException.class).isThrownBy(connect::get)
+	private static void assertRefusedWith429(ThrowingSupplier<AmbiorixConnection> connect) {
+		assertThatExceptionOfType(AmbiorixDisconnectedException.class).isThrownBy(connect::get)
 			.havingCause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(429));

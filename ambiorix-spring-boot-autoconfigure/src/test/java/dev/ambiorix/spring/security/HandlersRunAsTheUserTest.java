@@ -2,10 +2,10 @@ package dev.ambiorix.spring.security;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.client.AmbiorixDisconnectedException;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,51 +46,42 @@ class HandlersRunAsTheUserTest {
 	@Autowired
 	SecuredApplication.ContextOnDisconnect contextOnDisconnect;
 
-	TestClient connectAs(String user) {
-		return TestClient.connect(this.port, "/", SecuredApplication.basic(user));
+	AmbiorixConnection connectAs(String user) {
+		return AmbiorixConnection.connect(this.port, "/", SecuredApplication.basic(user));
 	}
 
 	@Test
 	void anAdminsGuardedCallsRunAsTheAdmin() {
-		try (TestClient admin = connectAs("admin")) {
-			admin.request("pre", "hi", 1);
-			assertThat(admin.next().get("message").stringValue()).isEqualTo("pre hi as admin");
-			admin.request("secured", null, 2);
-			assertThat(admin.next().get("message").stringValue()).isEqualTo("secured as admin");
-			admin.request("rolesAllowed", null, 3);
-			assertThat(admin.next().get("message").stringValue()).isEqualTo("rolesAllowed as admin");
-			admin.request("mono", null, 4);
-			assertThat(admin.next().get("message").stringValue()).isEqualTo("mono as admin");
+		try (AmbiorixConnection admin = connectAs("admin")) {
+			assertThat(admin.request("pre", "hi").stringValue()).isEqualTo("pre hi as admin");
+			assertThat(admin.request("secured", null).stringValue()).isEqualTo("secured as admin");
+			assertThat(admin.request("rolesAllowed", null).stringValue()).isEqualTo("rolesAllowed as admin");
+			assertThat(admin.request("mono", null).stringValue()).isEqualTo("mono as admin");
 		}
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "pre", "secured", "rolesAllowed", "mono" })
 	void aUsersGuardedCallIsForbiddenAndTheConnectionStaysOpen(String handler) {
-		try (TestClient user = connectAs("user")) {
-			user.request(handler, "hi", 7);
-			assertThat(user.nextError("forbidden").get("name").stringValue()).isEqualTo(handler);
-			user.request("whoami", null, 8);
-			assertThat(user.next().get("message").stringValue()).isEqualTo("user");
+		try (AmbiorixConnection user = connectAs("user")) {
+			assertThat(user.requestError(handler, "hi", "forbidden").name()).isEqualTo(handler);
+			assertThat(user.request("whoami", null).stringValue()).isEqualTo("user");
 		}
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "pre", "secured", "rolesAllowed", "mono" })
 	void anAnonymousGuardedCallIsForbidden(String handler) {
-		try (TestClient anonymous = TestClient.connect(this.port)) {
-			anonymous.request(handler, "hi", 1);
-			anonymous.nextError("forbidden");
-			anonymous.request("whoami", null, 2);
-			assertThat(anonymous.next().get("message").stringValue()).isEqualTo("anonymousUser");
+		try (AmbiorixConnection anonymous = AmbiorixConnection.connect(this.port)) {
+			anonymous.requestError(handler, "hi", "forbidden");
+			assertThat(anonymous.request("whoami", null).stringValue()).isEqualTo("anonymousUser");
 		}
 	}
 
 	@Test
 	void aDenialIsLoggedAtInfoWithTheClientAndHandlerButNotThePayload(CapturedOutput output) {
-		try (TestClient user = connectAs("user")) {
-			user.request("pre", "secret-payload-4711", 1);
-			user.nextError("forbidden");
+		try (AmbiorixConnection user = connectAs("user")) {
+			user.requestError("pre", "secret-payload-4711", "forbidden");
 		}
 		assertThat(output).containsPattern("INFO .*Denied @Receive\\(\"pre\"\\) .* to client [0-9a-f-]{36}")
 			.doesNotContain("secret-payload-4711");
@@ -98,18 +89,16 @@ class HandlersRunAsTheUserTest {
 
 	@Test
 	void aContinuationOnAnExecutorThatCarriesTheContextRunsAsTheUser() {
-		try (TestClient admin = connectAs("admin")) {
-			admin.request("later", null, 1);
-			assertThat(admin.next().get("message").stringValue()).isEqualTo("admin");
+		try (AmbiorixConnection admin = connectAs("admin")) {
+			assertThat(admin.request("later", null).stringValue()).isEqualTo("admin");
 		}
 	}
 
 	@Test
 	void theSecurityContextIsEmptyOnTheThreadAfterAHandlerCall() throws Exception {
 		this.contextOnDisconnect.seen.set(null);
-		TestClient admin = connectAs("admin");
-		admin.request("whoami", null, 1);
-		assertThat(admin.next().get("message").stringValue()).isEqualTo("admin");
+		AmbiorixConnection admin = connectAs("admin");
+		assertThat(admin.request("whoami", null).stringValue()).isEqualTo("admin");
 		admin.close();
 		await().atMost(5, TimeUnit.SECONDS).until(() -> this.contextOnDisconnect.seen.get() != null);
 		assertThat(this.contextOnDisconnect.seen.get()).isEqualTo(Optional.empty());
@@ -118,8 +107,8 @@ class HandlersRunAsTheUserTest {
 	@Test
 	void wrongCredentialsNeverUpgrade() {
 		Map<String, String> wrong = Map.of("Authorization", "Basic YWRtaW46d3Jvbmc=");
-		assertThatExceptionOfType(CompletionException.class)
-			.isThrownBy(() -> TestClient.connect(this.port, "/", wrong));
+		assertThatExceptionOfType(AmbiorixDisconnectedException.class)
+			.isThrownBy(() -> AmbiorixConnection.connect(this.port, "/", wrong));
 	}
 
 	/**

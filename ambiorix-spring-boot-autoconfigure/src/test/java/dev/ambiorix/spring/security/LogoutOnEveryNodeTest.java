@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RedisServer;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -73,14 +73,14 @@ class LogoutOnEveryNodeTest {
 		String onA = UpgradeRulesTest.logIn(port(nodeA), "user");
 		String onB = UpgradeRulesTest.logIn(port(nodeB), "user");
 		String adminOnB = UpgradeRulesTest.logIn(port(nodeB), "admin");
-		try (TestClient tabOnA = connect(nodeA, onA);
-				TestClient firstTabOnB = connect(nodeB, onB);
-				TestClient secondTabOnB = connect(nodeB, onB);
-				TestClient bystanderOnB = connect(nodeB, adminOnB)) {
+		try (AmbiorixConnection tabOnA = connect(nodeA, onA);
+				AmbiorixConnection firstTabOnB = connect(nodeB, onB);
+				AmbiorixConnection secondTabOnB = connect(nodeB, onB);
+				AmbiorixConnection bystanderOnB = connect(nodeB, adminOnB)) {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> clients(nodeA).user("user").count() == 3 && clients(nodeB).user("user").count() == 3);
 			logOut(port(nodeA), onA);
-			for (TestClient client : new TestClient[] { tabOnA, firstTabOnB, secondTabOnB }) {
+			for (AmbiorixConnection client : new AmbiorixConnection[] { tabOnA, firstTabOnB, secondTabOnB }) {
 				await().atMost(Duration.ofSeconds(10)).until(() -> client.closeCode().isDone());
 				assertThat(client.closeCode().join()).isEqualTo(1008);
 				assertThat(client.closeReason()).isNotEmpty();
@@ -88,8 +88,7 @@ class LogoutOnEveryNodeTest {
 			// The other node's sessions are alive: only the relay closes those.
 			assertThat(firstTabOnB.closeReason()).isEqualTo("logged out");
 			assertThat(secondTabOnB.closeReason()).isEqualTo("logged out");
-			bystanderOnB.request("whoami", null, 1);
-			assertThat(bystanderOnB.next().get("message").stringValue()).isEqualTo("admin");
+			assertThat(bystanderOnB.request("whoami", null).stringValue()).isEqualTo("admin");
 			assertThat(bystanderOnB.isOpen()).isTrue();
 		}
 	}
@@ -98,14 +97,14 @@ class LogoutOnEveryNodeTest {
 	void closingAUserThroughTheApiOnOneNodeClosesTheirConnectionsOnTheOther() throws Exception {
 		String onB = UpgradeRulesTest.logIn(port(nodeB), "admin");
 		String userOnB = UpgradeRulesTest.logIn(port(nodeB), "user");
-		try (TestClient adminOnB = connect(nodeB, onB); TestClient userTabOnB = connect(nodeB, userOnB)) {
+		try (AmbiorixConnection adminOnB = connect(nodeB, onB);
+				AmbiorixConnection userTabOnB = connect(nodeB, userOnB)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> clients(nodeA).user("admin").count() == 1);
 			clients(nodeA).user("admin").close(CloseStatus.POLICY_VIOLATION.withReason("account locked"));
 			await().atMost(Duration.ofSeconds(10)).until(() -> adminOnB.closeCode().isDone());
 			assertThat(adminOnB.closeCode().join()).isEqualTo(1008);
 			assertThat(adminOnB.closeReason()).isEqualTo("account locked");
-			userTabOnB.request("whoami", null, 1);
-			assertThat(userTabOnB.next().get("message").stringValue()).isEqualTo("user");
+			assertThat(userTabOnB.request("whoami", null).stringValue()).isEqualTo("user");
 		}
 	}
 
@@ -117,8 +116,8 @@ class LogoutOnEveryNodeTest {
 		return node.getBean(WebSocketClients.class);
 	}
 
-	private static TestClient connect(ConfigurableApplicationContext node, String cookie) {
-		return TestClient.connect(port(node), "/", Map.of("Cookie", cookie));
+	private static AmbiorixConnection connect(ConfigurableApplicationContext node, String cookie) {
+		return AmbiorixConnection.connect(port(node), "/", Map.of("Cookie", cookie));
 	}
 
 	/**

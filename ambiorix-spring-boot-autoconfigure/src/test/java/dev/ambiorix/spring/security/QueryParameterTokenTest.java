@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -54,9 +54,9 @@ class QueryParameterTokenTest {
 	@Test
 	void aQueryParameterTokenAuthenticatesAndNoLogLineShowsIt(CapturedOutput output) throws IOException {
 		String token = TestTokens.valid("alice", Instant.now().plusSeconds(600));
-		try (TestClient client = TestClient.connect(this.port, "/?lang=en&access_token=" + token, Map.of())) {
-			client.request("whoami", null, 1);
-			assertThat(client.next().get("message").stringValue()).isEqualTo("alice");
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port, "/?lang=en&access_token=" + token,
+				Map.of())) {
+			assertThat(client.request("whoami", null).stringValue()).isEqualTo("alice");
 			client.close();
 		}
 		String signature = token.substring(token.lastIndexOf('.') + 1);

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.junit.jupiter.api.Test;
@@ -43,12 +43,12 @@ class SessionEndTest {
 		String tab = UpgradeRulesTest.logIn(this.port, "user");
 		String otherDevice = UpgradeRulesTest.logIn(this.port, "user");
 		String admin = UpgradeRulesTest.logIn(this.port, "admin");
-		try (TestClient first = connect(tab);
-				TestClient second = connect(tab);
-				TestClient third = connect(otherDevice);
-				TestClient bystander = connect(admin)) {
+		try (AmbiorixConnection first = connect(tab);
+				AmbiorixConnection second = connect(tab);
+				AmbiorixConnection third = connect(otherDevice);
+				AmbiorixConnection bystander = connect(admin)) {
 			logOut(tab);
-			for (TestClient client : new TestClient[] { first, second, third }) {
+			for (AmbiorixConnection client : new AmbiorixConnection[] { first, second, third }) {
 				await().atMost(Duration.ofSeconds(5)).until(() -> client.closeCode().isDone());
 				assertThat(client.closeCode().join()).isEqualTo(1008);
 				assertThat(client.closeReason()).isNotEmpty();
@@ -56,8 +56,7 @@ class SessionEndTest {
 			// The container may close those of the ended session first (Jakarta
 			// WebSocket ties them to it); the user's other session is ours to close.
 			assertThat(third.closeReason()).isEqualTo("logged out");
-			bystander.request("whoami", null, 1);
-			assertThat(bystander.next().get("message").stringValue()).isEqualTo("admin");
+			assertThat(bystander.request("whoami", null).stringValue()).isEqualTo("admin");
 		}
 	}
 
@@ -65,7 +64,7 @@ class SessionEndTest {
 	void aDestroyedSessionClosesTheConnectionsOpenedInIt() throws Exception {
 		String ending = UpgradeRulesTest.logIn(this.port, "user");
 		String other = UpgradeRulesTest.logIn(this.port, "user");
-		try (TestClient inEndingSession = connect(ending); TestClient inOtherSession = connect(other)) {
+		try (AmbiorixConnection inEndingSession = connect(ending); AmbiorixConnection inOtherSession = connect(other)) {
 			HttpResponse<String> ended = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/test/end-session"))
 					.header("Cookie", ending)
@@ -74,13 +73,12 @@ class SessionEndTest {
 			await().atMost(Duration.ofSeconds(5)).until(() -> inEndingSession.closeCode().isDone());
 			assertThat(inEndingSession.closeCode().join()).isEqualTo(1008);
 			assertThat(inEndingSession.closeReason()).isNotEmpty();
-			inOtherSession.request("whoami", null, 1);
-			assertThat(inOtherSession.next().get("message").stringValue()).isEqualTo("user");
+			assertThat(inOtherSession.request("whoami", null).stringValue()).isEqualTo("user");
 		}
 	}
 
-	private TestClient connect(String cookie) {
-		return TestClient.connect(this.port, "/", Map.of("Cookie", cookie));
+	private AmbiorixConnection connect(String cookie) {
+		return AmbiorixConnection.connect(this.port, "/", Map.of("Cookie", cookie));
 	}
 
 	/**

@@ -9,11 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.client.AmbiorixDisconnectedException;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -45,7 +45,8 @@ class UpgradeRulesTest {
 
 	@Test
 	void anUnauthenticatedUpgradeGets401AndNoWebSocket() {
-		assertThatExceptionOfType(CompletionException.class).isThrownBy(() -> TestClient.connect(this.port))
+		assertThatExceptionOfType(AmbiorixDisconnectedException.class)
+			.isThrownBy(() -> AmbiorixConnection.connect(this.port))
 			.havingCause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));
@@ -62,22 +63,21 @@ class UpgradeRulesTest {
 	@Test
 	void anUpgradeWithTheSessionCookieOfALoggedInUserRunsAsThatUser() throws Exception {
 		String cookie = logIn(this.port, "user");
-		try (TestClient client = TestClient.connect(this.port, "/", Map.of("Cookie", cookie))) {
-			client.request("whoami", null, 1);
-			assertThat(client.next().get("message").stringValue()).isEqualTo("user");
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port, "/", Map.of("Cookie", cookie))) {
+			assertThat(client.request("whoami", null).stringValue()).isEqualTo("user");
 		}
-		try (TestClient client = TestClient.connect(this.port, "/",
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port, "/",
 				Map.of("Cookie", cookie, "Origin", "http://127.0.0.1:" + this.port))) {
-			client.request("whoami", null, 1);
-			assertThat(client.next().get("message").stringValue()).isEqualTo("user");
+			assertThat(client.request("whoami", null).stringValue()).isEqualTo("user");
 		}
 	}
 
 	@Test
 	void aForeignOriginWithAValidSessionCookieGets403() throws Exception {
 		String cookie = logIn(this.port, "admin");
-		assertThatExceptionOfType(CompletionException.class).isThrownBy(
-				() -> TestClient.connect(this.port, "/", Map.of("Cookie", cookie, "Origin", "https://evil.example")))
+		assertThatExceptionOfType(AmbiorixDisconnectedException.class)
+			.isThrownBy(() -> AmbiorixConnection.connect(this.port, "/",
+					Map.of("Cookie", cookie, "Origin", "https://evil.example")))
 			.havingCause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(403));

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.AfterEach;
@@ -38,26 +39,44 @@ class BroadcastTest {
 	@Autowired
 	WebSocketClients clients;
 
-	List<TestClient> connected = new ArrayList<>();
+	List<AmbiorixConnection> connected = new ArrayList<>();
+
+	List<TestClient> raw = new ArrayList<>();
 
 	@BeforeEach
 	void connectThree() {
 		for (int i = 0; i < 3; i++) {
-			this.connected.add(TestClient.connect(this.port));
+			this.connected.add(AmbiorixConnection.connect(this.port));
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 3);
 	}
 
 	@AfterEach
 	void close() {
-		this.connected.forEach(TestClient::close);
+		this.connected.forEach(AmbiorixConnection::close);
+		this.raw.forEach(TestClient::close);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 0);
+	}
+
+	/**
+	 * Swap the three clients for three on raw frames, for a test of the bytes on the
+	 * wire.
+	 */
+	private void connectThreeRaw() {
+		this.connected.forEach(AmbiorixConnection::close);
+		this.connected.clear();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 0);
+		for (int i = 0; i < 3; i++) {
+			this.raw.add(TestClient.connect(this.port));
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 3);
 	}
 
 	@Test
 	void broadcastReachesAllThreeClientsSenderIncluded() {
-		this.connected.get(0).send("broadcast", "hello all");
-		for (TestClient client : this.connected) {
+		connectThreeRaw();
+		this.raw.get(0).send("broadcast", "hello all");
+		for (TestClient client : this.raw) {
 			assertThat(client.nextText())
 				.isEqualTo("{\"name\":\"news\",\"message\":\"hello all\",\"isAmbiorix\":true}");
 		}
@@ -65,14 +84,16 @@ class BroadcastTest {
 
 	@Test
 	void broadcastExceptReachesTheOtherTwoOnly() {
-		TestClient sender = this.connected.get(0);
+		AmbiorixConnection sender = this.connected.get(0);
 		sender.send("broadcastExcept", "not for me");
-		assertThat(this.connected.get(1).next().get("message").stringValue()).isEqualTo("not for me");
-		assertThat(this.connected.get(2).next().get("message").stringValue()).isEqualTo("not for me");
-		// The sender's next frame is the answer to this request: the broadcast never
+		assertThat(this.connected.get(1).next().message().stringValue()).isEqualTo("not for me");
+		assertThat(this.connected.get(2).next().message().stringValue()).isEqualTo("not for me");
+		// The sender's next message is the answer to this send: the broadcast never
 		// reached it.
-		sender.request("shout", "check", 1);
-		assertThat(sender.next().get("message").stringValue()).isEqualTo("CHECK");
+		sender.send("shout", "check");
+		AmbiorixConnection.Received next = sender.next();
+		assertThat(next.name()).isEqualTo("shout");
+		assertThat(next.message().stringValue()).isEqualTo("CHECK");
 	}
 
 	@Test
@@ -83,11 +104,11 @@ class BroadcastTest {
 		// a client, a duplicate included, arrives before this marker.
 		this.clients.broadcast("marker", 2);
 		int direct = 0;
-		for (TestClient client : this.connected) {
-			String name = client.next().get("name").stringValue();
+		for (AmbiorixConnection client : this.connected) {
+			String name = client.next().name();
 			if (name.equals("direct")) {
 				direct++;
-				name = client.next().get("name").stringValue();
+				name = client.next().name();
 			}
 			assertThat(name).isEqualTo("marker");
 		}
@@ -115,11 +136,10 @@ class BroadcastTest {
 		finally {
 			threads.shutdown();
 		}
-		JsonMapper json = JsonMapper.builder().build();
-		for (TestClient client : this.connected) {
+		for (AmbiorixConnection client : this.connected) {
 			int[] next = new int[4];
 			for (int n = 0; n < 800; n++) {
-				JsonNode message = json.readTree(client.nextText()).get("message");
+				JsonNode message = client.next().message();
 				int thread = message.get(0).intValue();
 				assertThat(message.get(1).intValue()).as("order of thread %d", thread).isEqualTo(next[thread]);
 				next[thread]++;
@@ -130,7 +150,8 @@ class BroadcastTest {
 
 	@Test
 	void loneSurrogateBroadcastDoesNotStopLaterBroadcasts() {
-		TestClient sender = this.connected.get(0);
+		connectThreeRaw();
+		TestClient sender = this.raw.get(0);
 		sender.sendText("{\"name\":\"broadcast\",\"message\":\"\\ud800\",\"isAmbiorix\":true}");
 		sender.send("broadcast", "after");
 		assertMessages("\ud800", "after");
@@ -142,7 +163,7 @@ class BroadcastTest {
 	/** Every client receives frames that parse as JSON, with these messages in order. */
 	private void assertMessages(String... expected) {
 		JsonMapper json = JsonMapper.builder().build();
-		for (TestClient client : this.connected) {
+		for (TestClient client : this.raw) {
 			for (String message : expected) {
 				assertThat(json.readTree(client.nextText()).get("message").stringValue()).isEqualTo(message);
 			}

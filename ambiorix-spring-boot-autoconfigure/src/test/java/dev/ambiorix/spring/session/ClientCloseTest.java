@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.WebSocketClient;
 import dev.ambiorix.spring.WebSocketClients;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestApplication.ConnectionEvents;
-import dev.ambiorix.spring.support.TestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,10 +37,10 @@ class ClientCloseTest {
 
 	@Test
 	void closedClientLeavesAtOnceAndLaterSendsAreNotQueued() throws Exception {
-		try (TestClient other = TestClient.connect(this.port)) {
+		try (AmbiorixConnection other = AmbiorixConnection.connect(this.port)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 1);
 			String otherId = this.clients.all().iterator().next().id();
-			try (TestClient closing = TestClient.connect(this.port)) {
+			try (AmbiorixConnection closing = AmbiorixConnection.connect(this.port)) {
 				await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 2);
 				WebSocketClient client = this.clients.all()
 					.stream()
@@ -56,11 +56,11 @@ class ClientCloseTest {
 				assertThat(client.isOpen()).isFalse();
 				assertThat(client.send("after", 2)).isFalse();
 				this.clients.broadcast("news", "to the open ones");
-				assertThat(closing.next().get("name").stringValue()).isEqualTo("before");
+				assertThat(closing.next().name()).isEqualTo("before");
 				assertThat(closing.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1000);
 				assertThat(closing.closeReason()).isEqualTo("bye");
 				assertThat(closing.pending()).as("nothing after the close").isZero();
-				assertThat(other.next().get("message").stringValue()).isEqualTo("to the open ones");
+				assertThat(other.next().message().stringValue()).isEqualTo("to the open ones");
 				assertThat(this.events.awaitDisconnected(client.id()).status().getCode()).isEqualTo(1000);
 			}
 		}

@@ -4,10 +4,10 @@ import java.time.Duration;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.event.ClientDisconnectedEvent;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.RawWebSocket;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestApplication.ConnectionEvents;
-import dev.ambiorix.spring.support.TestClient;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -51,9 +51,8 @@ class JettyTransportTest {
 	@Test
 	void clientsOnJettyUseJettysAsynchronousApi() {
 		assertThat(this.context.getWebServer().getClass().getName()).contains("Jetty");
-		try (TestClient client = TestClient.connect(this.port)) {
-			client.request("shout", "hi", 1);
-			assertThat(client.next().get("message").stringValue()).isEqualTo("HI");
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
+			assertThat(client.request("shout", "hi").stringValue()).isEqualTo("HI");
 			assertThat(this.clients.all()).singleElement()
 				.extracting(ClientConnection::transport)
 				.isInstanceOf(JettyTransport.class);
@@ -62,7 +61,7 @@ class JettyTransportTest {
 
 	@Test
 	void jettysOwnLimitsFollowTheEndpointsSinceTheSupervisorOwnsIdleness() {
-		try (TestClient client = TestClient.connect(this.port)) {
+		try (AmbiorixConnection client = AmbiorixConnection.connect(this.port)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.clients.count() == 1);
 			WebSocketSession session = this.clients.all().iterator().next().session();
 			Session jetty = ((NativeWebSocketSession) session).getNativeSession(Session.class);

@@ -21,8 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real WebSocket client (the JDK's) over a real port, collecting the text frames it
- * receives.
+ * The raw-frame client: a real WebSocket client (the JDK's) over a real port, collecting
+ * the text frames it receives as they come. Only for what our own client cannot send or
+ * show (malformed frames, the exact wire form, ids on the wire, oversized frames, close
+ * codes of the test's choosing); everything else goes through {@link AmbiorixConnection}
+ * (see docs/testing.md).
  */
 public final class TestClient implements WebSocket.Listener, AutoCloseable {
 

@@ -1,6 +1,7 @@
 package dev.ambiorix.client;
 
 import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +83,34 @@ class AmbiorixClientTest {
 			other.connect().get(10, TimeUnit.SECONDS);
 			assertThat(other.request("handshake", null, new TypeReference<List<String>>() {
 			}).get(10, TimeUnit.SECONDS)).containsExactly("secret", "bearer.token, ambiorix");
+		}
+	}
+
+	@Test
+	void theSubprotocolTheServerChoseIsShownWhileTheConnectionIsOpen() throws Exception {
+		AmbiorixClient other = AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + this.port + "/"))
+			.subprotocols("ambiorix")
+			.build();
+		assertThat(other.subprotocol()).isEmpty();
+		other.connect().get(10, TimeUnit.SECONDS);
+		assertThat(other.subprotocol()).isEqualTo("ambiorix");
+		other.close();
+		assertThat(other.subprotocol()).isEmpty();
+		assertThat(this.client.subprotocol()).as("none offered").isEmpty();
+	}
+
+	@Test
+	void aRefusedUpgradeFailsConnectWithTheServersResponseWhenReconnectIsOff() {
+		try (AmbiorixClient refused = AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + this.port + "/nowhere"))
+			.reconnect(ReconnectPolicy.none())
+			.build()) {
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> refused.connect().get(10, TimeUnit.SECONDS))
+				.havingCause()
+				.isInstanceOf(AmbiorixDisconnectedException.class)
+				.havingCause()
+				.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+						(ex) -> assertThat(ex.getResponse().statusCode()).isBetween(400, 499));
 		}
 	}
 
