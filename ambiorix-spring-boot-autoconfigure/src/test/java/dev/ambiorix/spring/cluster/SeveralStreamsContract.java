@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.ambiorix.spring.Member;
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.cluster.redis.RedisRelay;
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +32,7 @@ abstract class SeveralStreamsContract {
 
 	static final int STREAMS = 3;
 
-	final List<TestClient> connected = new ArrayList<>();
+	final List<AmbiorixConnection> connected = new ArrayList<>();
 
 	abstract ConfigurableApplicationContext nodeA();
 
@@ -46,7 +46,7 @@ abstract class SeveralStreamsContract {
 
 	@AfterEach
 	void closeClients() {
-		this.connected.forEach(TestClient::close);
+		this.connected.forEach(AmbiorixConnection::close);
 		this.connected.clear();
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> clients(nodeA()).count() == 0 && clients(nodeB()).count() == 0);
@@ -56,22 +56,22 @@ abstract class SeveralStreamsContract {
 		return node.getBean(WebSocketClients.class);
 	}
 
-	TestClient client(ConfigurableApplicationContext node, String user) {
-		TestClient client = connect(RedisNodes.port(node), user);
+	AmbiorixConnection client(ConfigurableApplicationContext node, String user) {
+		AmbiorixConnection client = connect(RedisNodes.port(node), user);
 		this.connected.add(client);
 		return client;
 	}
 
 	@Test
 	void theTwoNodesAppendToTwoStreamsAndReadEveryStream() {
-		TestClient a = client(nodeA(), null);
-		TestClient b = client(nodeB(), null);
+		AmbiorixConnection a = client(nodeA(), null);
+		AmbiorixConnection b = client(nodeB(), null);
 		await().atMost(Duration.ofSeconds(10)).until(() -> clients(nodeB()).count() == 1);
 		clients(nodeA()).broadcast("n", "from a");
 		clients(nodeB()).broadcast("n", "from b");
-		assertThat(List.of(a.next(), a.next())).extracting((frame) -> frame.get("message").asString())
+		assertThat(List.of(a.next(), a.next())).extracting((frame) -> frame.message().asString())
 			.containsExactlyInAnyOrder("from a", "from b");
-		assertThat(List.of(b.next(), b.next())).extracting((frame) -> frame.get("message").asString())
+		assertThat(List.of(b.next(), b.next())).extracting((frame) -> frame.message().asString())
 			.containsExactlyInAnyOrder("from a", "from b");
 		RedisRelay relayA = nodeA().getBean(RedisRelay.class);
 		RedisRelay relayB = nodeB().getBean(RedisRelay.class);
@@ -87,10 +87,10 @@ abstract class SeveralStreamsContract {
 
 	@Test
 	void everyKindOfSendReachesTheRightClientsOnBothNodesExactlyOnce() {
-		TestClient a1 = client(nodeA(), null);
-		TestClient a2 = client(nodeA(), "alice");
-		TestClient b1 = client(nodeB(), null);
-		TestClient b2 = client(nodeB(), "alice");
+		AmbiorixConnection a1 = client(nodeA(), null);
+		AmbiorixConnection a2 = client(nodeA(), "alice");
+		AmbiorixConnection b1 = client(nodeB(), null);
+		AmbiorixConnection b2 = client(nodeB(), "alice");
 		call(a1, "join", "room");
 		call(b1, "join", "room");
 		String b1Id = call(b1, "whoami", null).asString();
@@ -104,7 +104,7 @@ abstract class SeveralStreamsContract {
 		send(a2, "toClient", b1Id, "a2 to b1");
 		send(b2, "toClient", a1Id, "b2 to a1");
 		// An end marker from each sending connection, after everything it sent.
-		for (TestClient sender : List.of(a1, a2, b1, b2)) {
+		for (AmbiorixConnection sender : List.of(a1, a2, b1, b2)) {
 			sender.send("toAll", "end");
 		}
 
@@ -114,15 +114,15 @@ abstract class SeveralStreamsContract {
 		assertThat(RedisClusterTest.messagesUntilEnds(b1, 4)).containsExactlyInAnyOrder("all from a", "room from b",
 				"room except a1", "a2 to b1");
 		assertThat(RedisClusterTest.messagesUntilEnds(b2, 4)).containsExactlyInAnyOrder("all from a", "to alice");
-		for (TestClient client : List.of(a1, a2, b1, b2)) {
+		for (AmbiorixConnection client : List.of(a1, a2, b1, b2)) {
 			assertThat(client.drain(Duration.ofMillis(300))).as("nothing after the end markers").isEmpty();
 		}
 	}
 
 	@Test
 	void countsAndMembersCoverBothNodes() {
-		TestClient a1 = client(nodeA(), "alice");
-		TestClient b1 = client(nodeB(), "bob");
+		AmbiorixConnection a1 = client(nodeA(), "alice");
+		AmbiorixConnection b1 = client(nodeB(), "bob");
 		call(a1, "presence", Map.of("nick", "Ally"));
 		call(a1, "join", "room");
 		call(b1, "presence", Map.of("nick", "Bobby"));
@@ -140,7 +140,7 @@ abstract class SeveralStreamsContract {
 
 	@Test
 	void envelopesOfBothNodesReachEveryClientOnceInEachNodesOrder() throws Exception {
-		List<TestClient> receivers = List.of(client(nodeA(), null), client(nodeB(), null));
+		List<AmbiorixConnection> receivers = List.of(client(nodeA(), null), client(nodeB(), null));
 		await().atMost(Duration.ofSeconds(10)).until(() -> clients(nodeB()).count() == 1);
 		int total = 3_000;
 		CompletableFuture<Void> fromA = CompletableFuture.runAsync(() -> broadcast(nodeA(), "a", total));
@@ -152,7 +152,7 @@ abstract class SeveralStreamsContract {
 
 	@Test
 	void killingTheRedisConnectionsMidStreamLosesAndDuplicatesNothing() throws Exception {
-		List<TestClient> receivers = List.of(client(nodeA(), null), client(nodeB(), null));
+		List<AmbiorixConnection> receivers = List.of(client(nodeA(), null), client(nodeB(), null));
 		await().atMost(Duration.ofSeconds(10)).until(() -> clients(nodeB()).count() == 1);
 		int total = 3_000;
 		CompletableFuture<Void> sending = CompletableFuture.allOf(
@@ -189,12 +189,11 @@ abstract class SeveralStreamsContract {
 		}
 	}
 
-	private static void assertEachNodesOrder(List<TestClient> receivers, int total) {
-		for (TestClient receiver : receivers) {
+	private static void assertEachNodesOrder(List<AmbiorixConnection> receivers, int total) {
+		for (AmbiorixConnection receiver : receivers) {
 			Map<String, Integer> next = new HashMap<>(Map.of("a", 0, "b", 0));
 			for (int i = 0; i < 2 * total; i++) {
-				JsonNode frame = receiver.next();
-				String[] message = frame.get("message").asString().split(":");
+				String[] message = receiver.next().message().asString().split(":");
 				assertThat(Integer.parseInt(message[1])).as("envelope from %s", message[0])
 					.isEqualTo(next.get(message[0]));
 				next.merge(message[0], 1, Integer::sum);

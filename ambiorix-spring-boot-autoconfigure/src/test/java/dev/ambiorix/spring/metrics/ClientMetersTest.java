@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.metrics;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;

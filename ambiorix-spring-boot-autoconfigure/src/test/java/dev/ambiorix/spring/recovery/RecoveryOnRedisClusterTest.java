@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.ambiorix.spring.cluster.ClusterTestApplication;
 import dev.ambiorix.spring.cluster.redis.RedisRelay;
 import dev.ambiorix.spring.support.RedisClusterServers;
-import dev.ambiorix.spring.support.TestClient;
+import dev.ambiorix.spring.support.AmbiorixConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -71,8 +71,8 @@ class RecoveryOnRedisClusterTest {
 	@Test
 	void aClientThatComesBackToTheOtherNodeGetsWhatBothNodesSentItOnceInEachNodesOrder() throws Exception {
 		try (HelloClient client = HelloClient.connect(port(node1), "alice");
-				TestClient fromNode1 = TestClient.connect(port(node1));
-				TestClient fromNode2 = TestClient.connect(port(node2))) {
+				AmbiorixConnection fromNode1 = AmbiorixConnection.connect(port(node1));
+				AmbiorixConnection fromNode2 = AmbiorixConnection.connect(port(node2))) {
 			assertThat(client.call("join", "room").stringValue()).isEqualTo("room");
 			String id = client.id();
 			Traffic.send(fromNode1, 0, 10, "room", id, "alice", Duration.ZERO);

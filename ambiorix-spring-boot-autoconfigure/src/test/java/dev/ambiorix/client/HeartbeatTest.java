@@ -1,0 +1,112 @@
+package dev.ambiorix.client;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The client's heartbeat over a real server behind a proxy that can swallow a connection
+ * whole: a connection gone silent without a close is found, dropped and replaced, while a
+ * quiet but living one is kept.
+ */
+class HeartbeatTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+
+	@AfterEach
+	void stop() throws Exception {
+		while (!this.toClose.isEmpty()) {
+			this.toClose.pop().close();
+		}
+	}
+
+	private <T extends AutoCloseable> T closeLater(T closeable) {
+		this.toClose.push(closeable);
+		return closeable;
+	}
+
+	@Test
+	void aConnectionThatGoesSilentWithoutACloseIsDroppedAndReplaced() throws Exception {
+		int port = freePort();
+		closeLater(start(port));
+		BlackHoleProxy proxy = closeLater(new BlackHoleProxy(port));
+		RecordingListener events = new RecordingListener();
+		AmbiorixClient client = closeLater(
+				client(proxy, events).heartbeat(Duration.ofMillis(500), Duration.ofMillis(500)).build());
+		client.connect().get(10, TimeUnit.SECONDS);
+		assertThat(client.request("increment", 1, Integer.class).get(10, TimeUnit.SECONDS)).isEqualTo(2);
+
+		proxy.swallowCurrentConnections();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(events.closeCodes).containsExactly(1006));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(events.opens).hasValue(2));
+		assertThat(client.request("increment", 2, Integer.class).get(10, TimeUnit.SECONDS)).isEqualTo(3);
+	}
+
+	@Test
+	void withoutTheHeartbeatASilentConnectionLooksOpen() throws Exception {
+		int port = freePort();
+		closeLater(start(port));
+		BlackHoleProxy proxy = closeLater(new BlackHoleProxy(port));
+		RecordingListener events = new RecordingListener();
+		AmbiorixClient client = closeLater(client(proxy, events).noHeartbeat().build());
+		client.connect().get(10, TimeUnit.SECONDS);
+
+		proxy.swallowCurrentConnections();
+		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(client::isOpen);
+		assertThat(events.closeCodes).isEmpty();
+	}
+
+	@Test
+	void aQuietServerThatAnswersPingsKeepsTheConnection() throws Exception {
+		int port = freePort();
+		closeLater(start(port));
+		RecordingListener events = new RecordingListener();
+		AmbiorixClient client = closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+			.listener(events)
+			.heartbeat(Duration.ofMillis(200), Duration.ofMillis(1000))
+			.build());
+		client.connect().get(10, TimeUnit.SECONDS);
+		// Ten heartbeat intervals of silence from the application, answered pings only.
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(client::isOpen);
+		assertThat(events.closeCodes).isEmpty();
+		assertThat(events.opens).hasValue(1);
+	}
+
+	private static AmbiorixClient.Builder client(BlackHoleProxy proxy, RecordingListener events) {
+		return AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + proxy.port() + "/"))
+			.reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(400), 2))
+			.listener(events);
+	}
+
+	private static ConfigurableApplicationContext start(int port) {
+		return new SpringApplicationBuilder(ClientTestApplication.class)
+			.properties("server.port=" + port, "server.address=127.0.0.1", "spring.main.banner-mode=off")
+			.run();
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
