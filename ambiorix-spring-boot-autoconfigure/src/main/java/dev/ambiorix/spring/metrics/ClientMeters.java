@@ -165,9 +165,14 @@ final class ClientMeters implements AmbiorixMonitor {
 
 	private void inbound(@Nullable String name, int outcome) {
 		// The keys are tags: a registered name, or "unknown", which is its own tag.
-		Counter[] counters = (name != null) ? this.inbound.get(name) : null;
-		String tag = (counters != null) ? name : tagFor(name);
+		Counter[] counters = null;
+		String tag = UNKNOWN;
+		if (name != null) {
+			counters = this.inbound.get(name);
+			tag = name;
+		}
 		if (counters == null) {
+			tag = tagFor(name);
 			counters = this.inbound.computeIfAbsent(tag, (key) -> new Counter[INBOUND_OUTCOMES]);
 		}
 		Counter counter = counters[outcome];
