@@ -1,11 +1,14 @@
 package dev.ambiorix.spring.metrics;
 
+import java.util.Set;
+
 import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
 import dev.ambiorix.spring.cluster.redis.RedisRelay;
 import dev.ambiorix.spring.handler.HandlerRegistry;
 import dev.ambiorix.spring.recovery.Recovery;
 import dev.ambiorix.spring.session.LocalClients;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,8 +16,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Micrometer meters of the Ambiorix endpoint when the application has a
@@ -85,6 +91,33 @@ public final class AmbiorixMetricsAutoConfiguration {
 		HandlerObservations ambiorixHandlerObservations(ObservationRegistry registry,
 				ObjectProvider<HandlerObservationConvention> convention) {
 			return new HandlerObservations(registry, convention.getIfAvailable());
+		}
+
+	}
+
+	/**
+	 * The meters of handler observations, recorded without building and registering them
+	 * on every call as Micrometer's default meter handler does; Spring Boot puts it first
+	 * among the meter handlers it registers on the observation registry.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.micrometer.observation.ObservationRegistry",
+			"io.micrometer.core.instrument.observation.MeterObservationHandler" })
+	@ConditionalOnBean(
+			type = { "io.micrometer.observation.ObservationRegistry", "io.micrometer.core.instrument.MeterRegistry" })
+	static class HandlerMetersConfiguration {
+
+		private static final String IGNORED_METERS = "management.metrics.observations.ignored-meters";
+
+		@Bean
+		@ConditionalOnMissingBean
+		HandlerMeters ambiorixHandlerMeters(MeterRegistry registry, Environment environment) {
+			// The same switch as Spring Boot's DefaultMeterObservationHandler.
+			boolean longTaskTimer = !Binder.get(environment)
+				.bind(IGNORED_METERS, Bindable.setOf(DefaultMeterObservationHandler.IgnoredMeters.class))
+				.orElse(Set.of())
+				.contains(DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER);
+			return new HandlerMeters(registry, longTaskTimer);
 		}
 
 	}

@@ -62,7 +62,7 @@ final class ClientMeters implements AmbiorixMonitor {
 	private final ConcurrentMap<String, Counter[]> outbound = new ConcurrentHashMap<>();
 
 	/** The last frame's name tag: a broadcast offers the same frame to every client. */
-	private volatile FrameName lastFrame = new FrameName("", UNKNOWN);
+	private volatile FrameName lastFrame;
 
 	/**
 	 * Create the meters and register those that do not depend on names.
@@ -103,6 +103,8 @@ final class ClientMeters implements AmbiorixMonitor {
 			.description("UTF-8 bytes of the frames queued to clients")
 			.baseUnit("bytes")
 			.register(registry);
+		this.lastFrame = new FrameName("", null, UNKNOWN,
+				this.outbound.computeIfAbsent(UNKNOWN, (key) -> new Counter[2]));
 	}
 
 	@Override
@@ -133,8 +135,9 @@ final class ClientMeters implements AmbiorixMonitor {
 
 	@Override
 	public void outbound(String frame, int bytes, boolean queued) {
-		String name = nameOf(frame);
-		Counter[] counters = this.outbound.computeIfAbsent(name, (key) -> new Counter[2]);
+		FrameName frameName = nameOf(frame);
+		String name = frameName.tag;
+		Counter[] counters = frameName.counters;
 		int outcome = queued ? 0 : 1;
 		Counter counter = counters[outcome];
 		if (counter == null) {
@@ -161,8 +164,17 @@ final class ClientMeters implements AmbiorixMonitor {
 	}
 
 	private void inbound(@Nullable String name, int outcome) {
-		String tag = tagFor(name);
-		Counter[] counters = this.inbound.computeIfAbsent(tag, (key) -> new Counter[INBOUND_OUTCOMES]);
+		// The keys are tags: a registered name, or "unknown", which is its own tag.
+		Counter[] counters = null;
+		String tag = UNKNOWN;
+		if (name != null) {
+			counters = this.inbound.get(name);
+			tag = name;
+		}
+		if (counters == null) {
+			tag = tagFor(name);
+			counters = this.inbound.computeIfAbsent(tag, (key) -> new Counter[INBOUND_OUTCOMES]);
+		}
 		Counter counter = counters[outcome];
 		if (counter == null) {
 			counter = messages(tag, "inbound", inboundOutcome(outcome));
@@ -193,26 +205,46 @@ final class ClientMeters implements AmbiorixMonitor {
 	}
 
 	/**
-	 * Read the name tag of a frame we wrote: its first key is the name.
+	 * Read the name tag of a frame we wrote: its first key is the name. A broadcast
+	 * offers one frame to every client, and replies of one handler carry the same name,
+	 * so the last frame's name is tried first, without a substring or a lookup.
 	 */
-	private String nameOf(String frame) {
+	private FrameName nameOf(String frame) {
 		FrameName last = this.lastFrame;
-		if (last.frame == frame) {
-			return last.tag;
+		if (last.frame == frame || last.isNameOf(frame)) {
+			return last;
 		}
+		String name = null;
 		String tag = UNKNOWN;
 		if (frame.startsWith(NAME_PREFIX)) {
 			int end = frame.indexOf('"', NAME_PREFIX.length());
 			if (end > 0) {
-				String name = frame.substring(NAME_PREFIX.length(), end);
+				name = frame.substring(NAME_PREFIX.length(), end);
 				tag = PROTOCOL_NAMES.contains(name) ? name : tagFor(name);
 			}
 		}
-		this.lastFrame = new FrameName(frame, tag);
-		return tag;
+		FrameName frameName = new FrameName(frame, name, tag,
+				this.outbound.computeIfAbsent(tag, (key) -> new Counter[2]));
+		this.lastFrame = frameName;
+		return frameName;
 	}
 
-	private record FrameName(String frame, String tag) {
+	/**
+	 * A frame, the name read from it ({@code null} when it has none), its tag and the
+	 * tag's counters.
+	 */
+	private record FrameName(String frame, @Nullable String name, String tag, Counter[] counters) {
+
+		boolean isNameOf(String other) {
+			String name = this.name;
+			if (name == null) {
+				return false;
+			}
+			int end = NAME_PREFIX.length() + name.length();
+			return other.length() > end && other.charAt(end) == '"' && other.startsWith(NAME_PREFIX)
+					&& other.startsWith(name, NAME_PREFIX.length());
+		}
+
 	}
 
 	/**

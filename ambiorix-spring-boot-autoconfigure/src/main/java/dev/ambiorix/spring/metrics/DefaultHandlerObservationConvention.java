@@ -1,5 +1,8 @@
 package dev.ambiorix.spring.metrics;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.common.KeyValues;
 
 /**
@@ -20,10 +23,15 @@ public class DefaultHandlerObservationConvention implements HandlerObservationCo
 		return context.handlerName();
 	}
 
+	/** The keys of each handler, built once: handler names are a bounded set. */
+	private final Map<String, KeyValues> keyValues = new ConcurrentHashMap<>();
+
 	@Override
 	public KeyValues getLowCardinalityKeyValues(HandlerObservations.HandlerContext context) {
-		return KeyValues.of("messaging.system", "ambiorix", "messaging.operation", "process",
-				"messaging.destination.name", context.handlerName());
+		String name = context.handlerName();
+		KeyValues found = this.keyValues.get(name);
+		return (found != null) ? found : this.keyValues.computeIfAbsent(name, (key) -> KeyValues.of("messaging.system",
+				"ambiorix", "messaging.operation", "process", "messaging.destination.name", key));
 	}
 
 }

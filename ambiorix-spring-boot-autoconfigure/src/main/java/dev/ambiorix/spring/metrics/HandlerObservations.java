@@ -91,6 +91,15 @@ public final class HandlerObservations implements AmbiorixMonitor {
 
 		private final String handlerName;
 
+		/** When the call started, for {@link HandlerMeters}. */
+		long startNanos;
+
+		/**
+		 * The running long task timer's sample, for {@link HandlerMeters}; an
+		 * {@code Object}, since this class must load without micrometer-core.
+		 */
+		@Nullable Object activeSample;
+
 		HandlerContext(String handlerName, Envelope envelope) {
 			super((carrier, key) -> "traceparent".equals(key) ? carrier.traceparent() : null);
 			this.handlerName = handlerName;

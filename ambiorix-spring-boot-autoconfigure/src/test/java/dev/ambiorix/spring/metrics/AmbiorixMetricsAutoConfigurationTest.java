@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.metrics;
 
 import dev.ambiorix.spring.autoconfigure.AmbiorixAutoConfiguration;
+import dev.ambiorix.spring.protocol.Envelope;
 import dev.ambiorix.spring.protocol.ErrorCode;
 import dev.ambiorix.spring.session.AmbiorixMonitor;
 import dev.ambiorix.spring.session.LocalClients;
@@ -8,11 +9,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.StringNode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -67,6 +70,34 @@ class AmbiorixMetricsAutoConfigurationTest {
 	void applicationMetersBackOff() {
 		this.runner.withUserConfiguration(Registries.class, OwnMeters.class)
 			.run((context) -> assertThat(context).getBean(ClientMeters.class).isSameAs(OwnMeters.METERS));
+	}
+
+	@Test
+	void handlerMetersKeepTheLongTaskTimerUnlessTheApplicationIgnoresIt() {
+		this.runner.withUserConfiguration(Registries.class).run((context) -> {
+			MeterRegistry registry = observeOneCall(context);
+			assertThat(registry.find("ambiorix.handler").timer()).isNotNull();
+			assertThat(registry.find("ambiorix.handler.active").longTaskTimer()).isNotNull();
+		});
+		this.runner.withUserConfiguration(Registries.class)
+			.withPropertyValues("management.metrics.observations.ignored-meters=long-task-timer")
+			.run((context) -> {
+				MeterRegistry registry = observeOneCall(context);
+				assertThat(registry.find("ambiorix.handler").timer()).isNotNull();
+				assertThat(registry.find("ambiorix.handler.active").meters()).isEmpty();
+			});
+	}
+
+	/**
+	 * Register the handler meters as Spring Boot's observation auto-configuration does,
+	 * and observe one call.
+	 */
+	private static MeterRegistry observeOneCall(ApplicationContext context) throws Throwable {
+		ObservationRegistry observations = context.getBean(ObservationRegistry.class);
+		observations.observationConfig().observationHandler(context.getBean(HandlerMeters.class));
+		context.getBean(HandlerObservations.class)
+			.observe("echo", new Envelope("echo", StringNode.valueOf("hi"), null), () -> "hi");
+		return context.getBean(MeterRegistry.class);
 	}
 
 	@Configuration(proxyBeanMethods = false)
