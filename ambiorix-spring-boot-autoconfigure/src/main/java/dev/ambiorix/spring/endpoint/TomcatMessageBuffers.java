@@ -25,11 +25,14 @@ import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
  * application's own {@code @ServerEndpoint} with 1009.
  * <p>
  * Tomcat has no per-endpoint setting: it sizes the buffers from the container's defaults
- * when the connection opens, just before the endpoint hears of it, and re-sizes one only
- * when a message of its kind next starts. So the session's sizes are set when it opens,
- * and the buffers already allocated are replaced at once, while Tomcat has not yet read
- * anything into them; where Tomcat's fields cannot be reached, Tomcat's own re-sizing
- * still applies from the first message on.
+ * when the connection opens, just before the endpoint hears of it, and re-sizes one when
+ * a message of its kind starts and the buffer's size differs from the session's. So the
+ * session's sizes are set when it opens, and the buffers already allocated are replaced
+ * at once by empty ones, while Tomcat has not yet read anything into them: Tomcat
+ * allocates a buffer of the session's size when the client's first message of its kind
+ * starts, so an idle client holds neither and a text-only client no binary one. Where
+ * Tomcat's fields cannot be reached, Tomcat's own re-sizing still applies from the first
+ * message on. The raw socket and frame buffers are {@link TomcatWireBuffers}'.
  */
 final class TomcatMessageBuffers {
 
@@ -69,6 +72,7 @@ final class TomcatMessageBuffers {
 			session.setMaxTextMessageBufferSize(SIZE);
 			session.setMaxBinaryMessageBufferSize(SIZE);
 			FrameBuffers.replace(session);
+			TomcatWireBuffers.shrink(session);
 		}
 
 	}
@@ -80,6 +84,11 @@ final class TomcatMessageBuffers {
 	private static final class FrameBuffers {
 
 		private static final Log logger = LogFactory.getLog(FrameBuffers.class);
+
+		/** Never written to: Tomcat replaces it before a message's first character. */
+		private static final CharBuffer EMPTY_TEXT = CharBuffer.allocate(0);
+
+		private static final ByteBuffer EMPTY_BINARY = ByteBuffer.allocate(0);
 
 		private static final @Nullable Field FRAME;
 
@@ -132,11 +141,13 @@ final class TomcatMessageBuffers {
 				if (frame == null) {
 					return;
 				}
+				// Empty until a message of its kind starts: Tomcat then allocates the
+				// session's size, since it differs from the buffer's.
 				if (((CharBuffer) text.get(frame)).position() == 0) {
-					text.set(frame, CharBuffer.allocate(session.getMaxTextMessageBufferSize()));
+					text.set(frame, EMPTY_TEXT);
 				}
 				if (((ByteBuffer) binary.get(frame)).position() == 0) {
-					binary.set(frame, ByteBuffer.allocate(session.getMaxBinaryMessageBufferSize()));
+					binary.set(frame, EMPTY_BINARY);
 				}
 			}
 			catch (IllegalAccessException | RuntimeException ex) {
