@@ -76,6 +76,8 @@ const SERVERS = {
   'starter-parallel-gc': (port) => ['java', [...JVM_FLAGS.filter((flag) => flag !== '-XX:+UseG1GC'), '-XX:+UseParallelGC', '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
   // Investigation only: a starter server jar built from another commit, for before/after runs.
   'starter-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_BEFORE_JAR || path.join(root, 'results/starter-before.jar'), ...SPRING_ARGS(port)]],
+  // Investigation only: the same for the Tomcat twin, so that one run compares both containers' before and after.
+  'starter-tomcat-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_TOMCAT_BEFORE_JAR || path.join(root, 'results/starter-tomcat-before.jar'), ...SPRING_ARGS(port)]],
   node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
 };
 const serverNames = option('--servers') ? option('--servers').split(',') : ['starter', 'floor', 'node'];

@@ -28,11 +28,12 @@ import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
  * when the connection opens, just before the endpoint hears of it, and re-sizes one when
  * a message of its kind starts and the buffer's size differs from the session's. So the
  * session's sizes are set when it opens, and the buffers already allocated are replaced
- * at once by empty ones, while Tomcat has not yet read anything into them: Tomcat
- * allocates a buffer of the session's size when the client's first message of its kind
- * starts, so an idle client holds neither and a text-only client no binary one. Where
- * Tomcat's fields cannot be reached, Tomcat's own re-sizing still applies from the first
- * message on. The raw socket and frame buffers are {@link TomcatWireBuffers}'.
+ * at once, while Tomcat has not yet read anything into them: the binary buffer (in which
+ * Tomcat also stages a text message's bytes before decoding them) by one of the session's
+ * size, the text buffer by an empty one, since Tomcat allocates one of the session's size
+ * when the client's first text message starts; a client that has sent nothing holds none.
+ * Where Tomcat's fields cannot be reached, Tomcat's own re-sizing still applies from the
+ * first message on. The raw socket and frame buffers are {@link TomcatWireBuffers}'.
  */
 final class TomcatMessageBuffers {
 
@@ -88,8 +89,6 @@ final class TomcatMessageBuffers {
 		/** Never written to: Tomcat replaces it before a message's first character. */
 		private static final CharBuffer EMPTY_TEXT = CharBuffer.allocate(0);
 
-		private static final ByteBuffer EMPTY_BINARY = ByteBuffer.allocate(0);
-
 		private static final @Nullable Field FRAME;
 
 		private static final @Nullable Field TEXT;
@@ -141,13 +140,15 @@ final class TomcatMessageBuffers {
 				if (frame == null) {
 					return;
 				}
-				// Empty until a message of its kind starts: Tomcat then allocates the
-				// session's size, since it differs from the buffer's.
+				// The text buffer stays empty until a text message starts: Tomcat then
+				// allocates the session's size, since it differs from the buffer's. Not
+				// the binary one: Tomcat stages a text message's bytes in it too, and
+				// re-sizes it only when a binary message starts.
 				if (((CharBuffer) text.get(frame)).position() == 0) {
 					text.set(frame, EMPTY_TEXT);
 				}
 				if (((ByteBuffer) binary.get(frame)).position() == 0) {
-					binary.set(frame, EMPTY_BINARY);
+					binary.set(frame, ByteBuffer.allocate(session.getMaxBinaryMessageBufferSize()));
 				}
 			}
 			catch (IllegalAccessException | RuntimeException ex) {
