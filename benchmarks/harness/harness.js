@@ -44,10 +44,15 @@ const SCENARIOS = [
   { id: 'fanout-5000', kind: 'fanout', clients: 5000 },
   { id: 'stuck-reader', kind: 'stuck', healthy: 100 },
   { id: 'idle', kind: 'idle' },
+  // Only when named (--only idle-50k): as many idle connections as the machine allows, up
+  // to 50,000, from 50 loopback source addresses; reports how many opened, the first
+  // failure's cause and the time they took. Each process needs a file descriptor per
+  // connection: the run script raises `ulimit -n` as far as the hard limit lets it.
+  { id: 'idle-50k', kind: 'idle', connections: 50000, onlyWhenNamed: true },
 ]
   // Quick mode leaves out the 5,000-client fan-out, whose connections alone take ten
   // seconds a round.
-  .filter((scenario) => (only ? only.includes(scenario.id) : !(quick && scenario.id === 'fanout-5000')));
+  .filter((scenario) => (only ? only.includes(scenario.id) : !scenario.onlyWhenNamed && !(quick && scenario.id === 'fanout-5000')));
 
 // The same JVM flags for both Spring servers; Tomcat's connection cap (8192 by default)
 // is raised so that 10,000 idle connections can be held at all.
@@ -55,7 +60,8 @@ const JVM_FLAGS = ['-Xms256m', '-Xmx2g', '-XX:+UseG1GC'];
 const SPRING_ARGS = (port) => [
   `--server.port=${port}`,
   '--server.address=127.0.0.1',
-  '--server.tomcat.max-connections=12000',
+  // Tomcat's cap must not be what idle-50k finds first.
+  `--server.tomcat.max-connections=${only && only.includes('idle-50k') ? 60000 : 12000}`,
   '--spring.main.banner-mode=off',
   '--logging.level.root=WARN',
 ];
@@ -268,7 +274,7 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
       const statusBefore = procStatus(server.pid);
       const run = await runLoadgen(
         server,
-        { scenario: 'idle', connections: plan.idleConnections, timeoutMs: 180000 },
+        { scenario: 'idle', connections: scenario.connections ?? plan.idleConnections, timeoutMs: scenario.connections ? 420000 : 180000 },
         {
           onReady: async () => {
             await sleep(plan.pauseMs * 3);
@@ -282,6 +288,8 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
       return {
         connections: connected,
         failed: run.ready.failed,
+        firstError: run.ready.firstError,
+        threadsPerThousand: (statusAfter.threads - statusBefore.threads) / (connected / 1000),
         heapKbPerConnection: (heapAfter - heapBefore) / 1024 / connected,
         rssKbPerConnection: (statusAfter.rssKb - statusBefore.rssKb) / connected,
         rssMb: statusAfter.rssKb / 1024,
@@ -344,6 +352,9 @@ const METRICS = {
     ['rssKbPerConnection', 'RSS KB/connection', 'lower', 1],
     ['rssMb', 'RSS MB', 'lower', 0],
     ['threads', 'threads', 'lower', 0],
+    ['threadsPerThousand', 'threads added per 1,000 connections', 'lower', 1],
+    ['failed', 'connections failed', 'lower', 0],
+    ['connectSeconds', 'seconds to open them all', 'lower', 1],
   ],
 };
 
@@ -357,6 +368,8 @@ function summarise(rounds) {
       for (const [key] of METRICS[scenario.kind]) entry[key] = median(values.map((v) => v[key]));
       entry.rounds = values.length;
       if (scenario.kind === 'stuck') entry.censored = values.some((v) => v.censored);
+      const firstErrors = [...new Set(values.map((v) => v.firstError).filter(Boolean))];
+      if (firstErrors.length) entry.firstErrors = firstErrors;
       const errors = values.filter((v) => v.error).map((v) => v.error);
       if (errors.length) entry.errors = errors;
       medians[scenario.id][server] = entry;

@@ -35,6 +35,8 @@ function sourceAddress() {
   return `127.0.0.${nextSource}`;
 }
 
+let firstError = null;
+
 function connect(onMessage) {
   return new Promise((resolve) => {
     const url = urls[nextUrl];
@@ -51,7 +53,11 @@ function connect(onMessage) {
         resolve(value);
       }
     };
-    ws.on('error', () => settle(null));
+    ws.on('error', (error) => {
+      // The first failure's cause, for the scenarios that look for the first limit.
+      if (firstError === null) firstError = error.code || error.message;
+      settle(null);
+    });
     if (socketio) {
       // Engine.IO open ("0{...}"), then the client joins the main namespace ("40") and is
       // connected on the server's "40{...}"; events are "42[...]"; the server's pings ("2")
@@ -304,10 +310,10 @@ async function fanout() {
 async function idle() {
   const started = performance.now();
   const { clients, failed } = await connectMany(config.connections, null, 256);
-  send(`READY ${JSON.stringify({ connected: clients.length, failed, connectSeconds: (performance.now() - started) / 1000 })}`);
+  send(`READY ${JSON.stringify({ connected: clients.length, failed, firstError, connectSeconds: (performance.now() - started) / 1000 })}`);
   await waitForGo();
   send('END');
-  send(`RESULT ${JSON.stringify({ connected: clients.length, failed })}`);
+  send(`RESULT ${JSON.stringify({ connected: clients.length, failed, firstError })}`);
   closeAll(clients);
 }
 
