@@ -61,9 +61,14 @@ const BASE_SCENARIOS = [
   // and then after three broadcasts.
   { id: 'fanout-1000-8k', kind: 'fanout', clients: 1000, padding: 8000, extra: true },
   { id: 'idle-active', kind: 'idle', active: true, extra: true },
+  // Only when named (--only idle-50k): as many idle connections as the machine allows, up
+  // to 50,000, from 50 loopback source addresses; reports how many opened, the first
+  // failure's cause and the time they took. Each process needs a file descriptor per
+  // connection: the run script raises `ulimit -n` as far as the hard limit lets it.
+  { id: 'idle-50k', kind: 'idle', connections: 50000, onlyWhenNamed: true },
 ];
 const compressible = (scenario) => scenario.kind === 'echo' || scenario.kind === 'fanout' || scenario.active;
-const SCENARIOS = BASE_SCENARIOS.filter((scenario) => (only ? only.includes(scenario.id) : !(quick && scenario.id === 'fanout-5000') && (!scenario.extra || compression !== 'off')))
+const SCENARIOS = BASE_SCENARIOS.filter((scenario) => (only ? only.includes(scenario.id) : !scenario.onlyWhenNamed && !(quick && scenario.id === 'fanout-5000') && (!scenario.extra || compression !== 'off')))
   .flatMap((scenario) => {
     if (compression === 'off' || !compressible(scenario)) return [scenario];
     // Chat-like text rather than one repeated letter, so that it compresses as real traffic does.
@@ -78,7 +83,8 @@ const JVM_FLAGS = ['-Xms256m', '-Xmx2g', '-XX:+UseG1GC'];
 const SPRING_ARGS = (port) => [
   `--server.port=${port}`,
   '--server.address=127.0.0.1',
-  '--server.tomcat.max-connections=12000',
+  // Tomcat's cap must not be what idle-50k finds first.
+  `--server.tomcat.max-connections=${only && only.includes('idle-50k') ? 60000 : 12000}`,
   '--spring.main.banner-mode=off',
   '--logging.level.root=WARN',
 ];
@@ -102,6 +108,8 @@ const SERVERS = {
   'starter-metrics': (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-metrics/target/bench-server-starter-metrics.jar'), ...SPRING_ARGS(port), '--management.endpoints.web.exposure.include=prometheus']],
   // Investigation only: a starter server jar built from another commit, for before/after runs.
   'starter-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_BEFORE_JAR || path.join(root, 'results/starter-before.jar'), ...SPRING_ARGS(port)]],
+  // Investigation only: the same for the Tomcat twin, so that one run compares both containers' before and after.
+  'starter-tomcat-before': (port) => ['java', [...JVM_FLAGS, '-jar', process.env.STARTER_TOMCAT_BEFORE_JAR || path.join(root, 'results/starter-tomcat-before.jar'), ...SPRING_ARGS(port)]],
   node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
 };
 // Investigation only: the starter on Jetty (starter-deflate-*), on Tomcat
@@ -184,12 +192,16 @@ async function startServer(name) {
   throw new Error(`${name} did not start within 90 s`);
 }
 
+const loadgens = new Set();
+
 /** Run one load generator process; measure CPU around its window. */
 function runLoadgen(server, config, { onReady, onActive } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn('node', [path.join(root, 'loadgen/loadgen.js'), JSON.stringify({ ...config, port: server.port })], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
+    loadgens.add(child);
+    child.on('exit', () => loadgens.delete(child));
     let buffered = '';
     let ready = null;
     let before = null;
@@ -314,11 +326,13 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
       const connections = scenario.active ? plan.activeConnections : plan.idleConnections;
       const run = await runLoadgen(
         server,
-        { scenario: 'idle', connections, timeoutMs: 180000, ...payload, ...(scenario.active ? { activeBroadcasts: 3 } : {}) },
+        { scenario: 'idle', connections: scenario.connections ?? connections, timeoutMs: scenario.connections ? 420000 : 180000, ...payload, ...(scenario.active ? { activeBroadcasts: 3 } : {}) },
         {
           onReady: async () => {
             await sleep(plan.pauseMs * 3);
-            const heapAfter = await heapUsed(server);
+            // A server out of file descriptors (idle-50k) cannot accept the request that
+            // reads its heap: the other figures still count.
+            const heapAfter = await heapUsed(server).catch(() => null);
             return { heapAfter, statusAfter: procStatus(server.pid) };
           },
           onActive: async () => {
@@ -340,7 +354,9 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
         ...active,
         connections: connected,
         failed: run.ready.failed,
-        heapKbPerConnection: (heapAfter - heapBefore) / 1024 / connected,
+        firstError: run.ready.firstError,
+        threadsPerThousand: (statusAfter.threads - statusBefore.threads) / (connected / 1000),
+        heapKbPerConnection: heapAfter === null ? null : (heapAfter - heapBefore) / 1024 / connected,
         rssKbPerConnection: (statusAfter.rssKb - statusBefore.rssKb) / connected,
         rssMb: statusAfter.rssKb / 1024,
         threads: statusAfter.threads,
@@ -406,6 +422,9 @@ const METRICS = {
     ['activeRssKbPerConnection', 'RSS KB/connection after 3 broadcasts', 'lower', 1],
     ['rssMb', 'RSS MB', 'lower', 0],
     ['threads', 'threads', 'lower', 0],
+    ['threadsPerThousand', 'threads added per 1,000 connections', 'lower', 1],
+    ['failed', 'connections failed', 'lower', 0],
+    ['connectSeconds', 'seconds to open them all', 'lower', 1],
   ],
 };
 
@@ -421,6 +440,8 @@ function summarise(rounds) {
       const agreed = [...new Set(values.map((v) => v.negotiated).filter(Boolean))];
       if (agreed.length) entry.negotiated = agreed.join(' / ');
       if (scenario.kind === 'stuck') entry.censored = values.some((v) => v.censored);
+      const firstErrors = [...new Set(values.map((v) => v.firstError).filter(Boolean))];
+      if (firstErrors.length) entry.firstErrors = firstErrors;
       const errors = values.filter((v) => v.error).map((v) => v.error);
       if (errors.length) entry.errors = errors;
       medians[scenario.id][server] = entry;
@@ -512,6 +533,11 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
     process.exit(124);
   });
 }
+// Nor after a failure nobody caught.
+process.on('exit', () => {
+  for (const server of running) server.child.kill('SIGKILL');
+  for (const child of loadgens) child.kill('SIGKILL');
+});
 
 async function main() {
   const info = machine();

@@ -39,6 +39,8 @@ function sourceAddress() {
   return `127.0.0.${nextSource}`;
 }
 
+let firstError = null;
+
 function connect(onMessage) {
   return new Promise((resolve) => {
     const url = urls[nextUrl];
@@ -55,7 +57,11 @@ function connect(onMessage) {
         resolve(value);
       }
     };
-    ws.on('error', () => settle(null));
+    ws.on('error', (error) => {
+      // The first failure's cause, for the scenarios that look for the first limit.
+      if (firstError === null) firstError = error.code || error.message;
+      settle(null);
+    });
     if (socketio) {
       // Engine.IO open ("0{...}"), then the client joins the main namespace ("40") and is
       // connected on the server's "40{...}"; events are "42[...]"; the server's pings ("2")
@@ -361,7 +367,7 @@ async function idle() {
       }
     : null;
   const { clients, failed } = await connectMany(config.connections, onMessage, 256);
-  send(`READY ${JSON.stringify({ connected: clients.length, failed, connectSeconds: (performance.now() - started) / 1000, negotiated: negotiated(clients) })}`);
+  send(`READY ${JSON.stringify({ connected: clients.length, failed, firstError, connectSeconds: (performance.now() - started) / 1000, negotiated: negotiated(clients) })}`);
   await waitForGo();
   if (config.activeBroadcasts && clients.length > 0) {
     const pad = padding(config.padding ?? 48);
@@ -374,7 +380,7 @@ async function idle() {
     await waitForGo();
   }
   send('END');
-  send(`RESULT ${JSON.stringify({ connected: clients.length, failed })}`);
+  send(`RESULT ${JSON.stringify({ connected: clients.length, failed, firstError })}`);
   closeAll(clients);
 }
 

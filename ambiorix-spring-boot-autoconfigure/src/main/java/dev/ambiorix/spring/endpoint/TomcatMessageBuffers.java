@@ -25,11 +25,15 @@ import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
  * application's own {@code @ServerEndpoint} with 1009.
  * <p>
  * Tomcat has no per-endpoint setting: it sizes the buffers from the container's defaults
- * when the connection opens, just before the endpoint hears of it, and re-sizes one only
- * when a message of its kind next starts. So the session's sizes are set when it opens,
- * and the buffers already allocated are replaced at once, while Tomcat has not yet read
- * anything into them; where Tomcat's fields cannot be reached, Tomcat's own re-sizing
- * still applies from the first message on.
+ * when the connection opens, just before the endpoint hears of it, and re-sizes one when
+ * a message of its kind starts and the buffer's size differs from the session's. So the
+ * session's sizes are set when it opens, and the buffers already allocated are replaced
+ * at once, while Tomcat has not yet read anything into them: the binary buffer (in which
+ * Tomcat also stages a text message's bytes before decoding them) by one of the session's
+ * size, the text buffer by an empty one, since Tomcat allocates one of the session's size
+ * when the client's first text message starts; a client that has sent nothing holds none.
+ * Where Tomcat's fields cannot be reached, Tomcat's own re-sizing still applies from the
+ * first message on. The raw socket and frame buffers are {@link TomcatWireBuffers}'.
  */
 final class TomcatMessageBuffers {
 
@@ -69,6 +73,7 @@ final class TomcatMessageBuffers {
 			session.setMaxTextMessageBufferSize(SIZE);
 			session.setMaxBinaryMessageBufferSize(SIZE);
 			FrameBuffers.replace(session);
+			TomcatWireBuffers.shrink(session);
 		}
 
 	}
@@ -80,6 +85,9 @@ final class TomcatMessageBuffers {
 	private static final class FrameBuffers {
 
 		private static final Log logger = LogFactory.getLog(FrameBuffers.class);
+
+		/** Never written to: Tomcat replaces it before a message's first character. */
+		private static final CharBuffer EMPTY_TEXT = CharBuffer.allocate(0);
 
 		private static final @Nullable Field FRAME;
 
@@ -132,8 +140,12 @@ final class TomcatMessageBuffers {
 				if (frame == null) {
 					return;
 				}
+				// The text buffer stays empty until a text message starts: Tomcat then
+				// allocates the session's size, since it differs from the buffer's. Not
+				// the binary one: Tomcat stages a text message's bytes in it too, and
+				// re-sizes it only when a binary message starts.
 				if (((CharBuffer) text.get(frame)).position() == 0) {
-					text.set(frame, CharBuffer.allocate(session.getMaxTextMessageBufferSize()));
+					text.set(frame, EMPTY_TEXT);
 				}
 				if (((ByteBuffer) binary.get(frame)).position() == 0) {
 					binary.set(frame, ByteBuffer.allocate(session.getMaxBinaryMessageBufferSize()));

@@ -68,7 +68,7 @@ final class TomcatTransport implements Transport {
 	private TomcatTransport(WebSocketSession session, Session nativeSession, Executor closer) {
 		this.session = session;
 		this.nativeSession = nativeSession;
-		this.tomcatEndpoint = AsyncPing.endpointOf(nativeSession);
+		this.tomcatEndpoint = StartMessage.endpointOf(nativeSession);
 		this.closer = closer;
 	}
 
@@ -89,13 +89,28 @@ final class TomcatTransport implements Transport {
 		return new TomcatTransport(session, nativeSession, closer);
 	}
 
+	/**
+	 * Start a text frame. Where Tomcat's non-blocking path for one frame can be reached,
+	 * the frame goes out as the UTF-8 bytes {@link Utf8#bytes} encodes once per thread
+	 * and frame, shared by every client a broadcast reaches from that thread, instead of
+	 * Tomcat encoding the same text again for each client.
+	 */
 	@Override
 	public void sendText(String text, SendCallback callback) {
 		Completion completion = track(callback);
+		Object endpoint = this.tomcatEndpoint;
 		try {
-			this.nativeSession.getAsyncRemote().sendText(text, completion);
+			if (endpoint != null) {
+				StartMessage.start(endpoint, StartMessage.OPCODE_TEXT, ByteBuffer.wrap(Utf8.bytes(text)), completion);
+			}
+			else {
+				this.nativeSession.getAsyncRemote().sendText(text, completion);
+			}
 		}
-		catch (RuntimeException ex) {
+		catch (InvocationTargetException ex) {
+			completion.completed((ex.getCause() != null) ? ex.getCause() : ex);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
 			completion.completed(ex);
 		}
 	}
@@ -114,7 +129,7 @@ final class TomcatTransport implements Transport {
 			return;
 		}
 		try {
-			AsyncPing.start(endpoint, Transports.emptyPayload(), completion);
+			StartMessage.start(endpoint, StartMessage.OPCODE_PING, Transports.emptyPayload(), completion);
 		}
 		catch (InvocationTargetException ex) {
 			completion.completed((ex.getCause() != null) ? ex.getCause() : ex);
@@ -215,21 +230,35 @@ final class TomcatTransport implements Transport {
 	 * Tomcat's non-blocking path for one frame,
 	 * {@code WsRemoteEndpointImplBase.startMessage}, which its asynchronous text and
 	 * binary sends use and its ping does not. Looked up once; where it is missing or
-	 * closed to reflection, pings fall back to the blocking ping.
+	 * closed to reflection, text goes through the standard asynchronous send and pings
+	 * fall back to the blocking ping.
+	 * <p>
+	 * Text sent this way never passes through Tomcat's 8 KB text encoder buffer, so each
+	 * session's is replaced by a small one as the transport is made: anything that still
+	 * sends text through Tomcat's own API on the session (nothing in the starter does)
+	 * gets it written in fragments of that size.
 	 */
-	private static final class AsyncPing {
+	private static final class StartMessage {
 
-		private static final byte OPCODE_PING = 0x9;
+		static final byte OPCODE_TEXT = 0x1;
+
+		static final byte OPCODE_PING = 0x9;
+
+		/** Enough for any one character in UTF-8, as Tomcat's encoder loop needs. */
+		private static final int ENCODER_BUFFER_SIZE = 64;
 
 		private static final @Nullable Field REMOTE_ENDPOINT;
 
 		private static final @Nullable Method START_MESSAGE;
 
+		private static final @Nullable Field ENCODER_BUFFER;
+
 		static {
 			Field remoteEndpoint = null;
 			Method startMessage = null;
+			Field encoderBuffer = null;
 			try {
-				ClassLoader classLoader = AsyncPing.class.getClassLoader();
+				ClassLoader classLoader = StartMessage.class.getClassLoader();
 				Class<?> wsSession = Class.forName("org.apache.tomcat.websocket.WsSession", false, classLoader);
 				Class<?> endpoint = Class.forName("org.apache.tomcat.websocket.WsRemoteEndpointImplBase", false,
 						classLoader);
@@ -238,17 +267,33 @@ final class TomcatTransport implements Transport {
 						SendHandler.class);
 				remoteEndpoint.setAccessible(true);
 				startMessage.setAccessible(true);
+				encoderBuffer = encoderBuffer(endpoint);
 			}
 			catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
-				logger.debug("Tomcat's non-blocking ping is not reachable; pings block on the close pool", ex);
+				logger.debug("Tomcat's non-blocking frame path is not reachable; pings block on the close pool", ex);
 				remoteEndpoint = null;
 				startMessage = null;
 			}
 			REMOTE_ENDPOINT = remoteEndpoint;
 			START_MESSAGE = startMessage;
+			ENCODER_BUFFER = encoderBuffer;
 		}
 
-		private AsyncPing() {
+		private StartMessage() {
+		}
+
+		private static @Nullable Field encoderBuffer(Class<?> endpoint) {
+			try {
+				Field field = endpoint.getDeclaredField("encoderBuffer");
+				if (field.getType() != ByteBuffer.class) {
+					return null;
+				}
+				field.setAccessible(true);
+				return field;
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				return null;
+			}
 		}
 
 		static @Nullable Object endpointOf(Session session) {
@@ -257,7 +302,11 @@ final class TomcatTransport implements Transport {
 				return null;
 			}
 			try {
-				return field.get(session);
+				Object endpoint = field.get(session);
+				if (endpoint != null) {
+					shrinkEncoderBuffer(endpoint);
+				}
+				return endpoint;
 			}
 			catch (IllegalAccessException | RuntimeException ex) {
 				logger.debug(LogMessage.format("Tomcat's endpoint of session %s is not reachable", session.getId()),
@@ -266,13 +315,29 @@ final class TomcatTransport implements Transport {
 			}
 		}
 
-		static void start(Object endpoint, ByteBuffer payload, SendHandler handler)
+		private static void shrinkEncoderBuffer(Object endpoint) {
+			Field field = ENCODER_BUFFER;
+			if (field == null) {
+				return;
+			}
+			try {
+				ByteBuffer buffer = (ByteBuffer) field.get(endpoint);
+				if (buffer.capacity() > ENCODER_BUFFER_SIZE && buffer.position() == 0) {
+					field.set(endpoint, ByteBuffer.allocate(ENCODER_BUFFER_SIZE));
+				}
+			}
+			catch (IllegalAccessException | RuntimeException ex) {
+				logger.debug("Tomcat's text encoder buffer keeps its size", ex);
+			}
+		}
+
+		static void start(Object endpoint, byte opcode, ByteBuffer payload, SendHandler handler)
 				throws ReflectiveOperationException {
 			Method method = START_MESSAGE;
 			if (method == null) {
 				throw new IllegalStateException("Tomcat's non-blocking send is not reachable");
 			}
-			method.invoke(endpoint, OPCODE_PING, payload, true, handler);
+			method.invoke(endpoint, opcode, payload, true, handler);
 		}
 
 	}

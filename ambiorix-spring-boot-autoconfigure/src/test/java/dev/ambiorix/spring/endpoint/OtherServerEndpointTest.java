@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.endpoint;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 
@@ -8,8 +9,10 @@ import dev.ambiorix.spring.support.AmbiorixConnection;
 import dev.ambiorix.spring.support.TestApplication;
 import dev.ambiorix.spring.support.TestClient;
 import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +21,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 import org.springframework.web.socket.server.standard.ServerEndpointExporter;
@@ -57,6 +61,17 @@ class OtherServerEndpointTest {
 				assertThat(tomcat.getMaxTextMessageBufferSize()).isEqualTo(TomcatMessageBuffers.SIZE);
 				assertThat(tomcat.getMaxBinaryMessageBufferSize()).isEqualTo(TomcatMessageBuffers.SIZE);
 				assertThat(tomcat.getContainer().getDefaultMaxTextMessageBufferSize()).isEqualTo(8192);
+				// The other endpoint's connection keeps Tomcat's raw buffers too.
+				Session other = WholeMessageEndpoint.opened;
+				assertThat(other).isNotNull();
+				Object remote = ReflectionTestUtils.getField(other, "wsRemoteEndpoint");
+				Object handler = ReflectionTestUtils.invokeMethod(ReflectionTestUtils.getField(remote, "socketWrapper"),
+						"getSocketBufferHandler");
+				ByteBuffer read = ReflectionTestUtils.invokeMethod(handler, "getReadBuffer");
+				ByteBuffer input = (ByteBuffer) ReflectionTestUtils
+					.getField(ReflectionTestUtils.getField(other, "wsFrame"), "inputBuffer");
+				assertThat(read.capacity()).isEqualTo(8192);
+				assertThat(input.capacity()).isEqualTo(8192);
 			}
 		}
 	}
@@ -78,6 +93,13 @@ class OtherServerEndpointTest {
 	 */
 	@ServerEndpoint("/whole")
 	public static class WholeMessageEndpoint {
+
+		static volatile @Nullable Session opened;
+
+		@OnOpen
+		public void onOpen(Session session) {
+			opened = session;
+		}
 
 		@OnMessage
 		public String onMessage(String message) {
