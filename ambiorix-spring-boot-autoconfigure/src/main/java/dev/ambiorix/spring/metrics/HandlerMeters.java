@@ -1,5 +1,6 @@
 package dev.ambiorix.spring.metrics;
 
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,9 @@ final class HandlerMeters implements MeterObservationHandler<HandlerObservations
 	}
 
 	private Meters meters(HandlerObservations.HandlerContext context) {
-		Key key = new Key(context.getName(), context.getLowCardinalityKeyValues());
+		// A convention may rename the observation; it is never unnamed once started.
+		String name = Objects.requireNonNullElse(context.getName(), HandlerObservations.OBSERVATION_NAME);
+		Key key = new Key(name, context.getLowCardinalityKeyValues());
 		Meters found = this.meters.get(key);
 		return (found != null) ? found : this.meters.computeIfAbsent(key, Meters::new);
 	}
