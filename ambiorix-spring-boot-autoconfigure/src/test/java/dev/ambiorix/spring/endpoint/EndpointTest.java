@@ -138,7 +138,7 @@ class EndpointTest {
 			.anySatisfy((connected) -> assertThat(connected.id()).isEqualTo(id));
 		int before = this.clients.count();
 		client.close();
-		await().atMost(Duration.ofSeconds(2)).until(() -> this.clients.find(id).isEmpty());
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.find(id).isEmpty());
 		assertThat(this.clients.count()).isEqualTo(before - 1);
 		ClientDisconnectedEvent disconnected = this.events.awaitDisconnected(id);
 		assertThat(disconnected.status().getCode()).isEqualTo(1000);
