@@ -1,5 +1,8 @@
 package dev.ambiorix.client;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -9,6 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
@@ -19,6 +24,25 @@ import org.springframework.web.socket.WebSocketSession;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 class ClientTestApplication {
+
+	/**
+	 * Start the application on a given port, so that a test can stop it and start it
+	 * again where its clients reconnect.
+	 */
+	static ConfigurableApplicationContext start(int port) {
+		return new SpringApplicationBuilder(ClientTestApplication.class)
+			.properties("server.port=" + port, "server.address=127.0.0.1", "spring.main.banner-mode=off")
+			.run();
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
 
 	@Bean
 	Handlers handlers(Inbox inbox) {

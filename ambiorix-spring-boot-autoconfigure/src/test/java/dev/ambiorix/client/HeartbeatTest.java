@@ -1,8 +1,5 @@
 package dev.ambiorix.client;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -11,9 +8,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,8 +37,8 @@ class HeartbeatTest {
 
 	@Test
 	void aConnectionThatGoesSilentWithoutACloseIsDroppedAndReplaced() throws Exception {
-		int port = freePort();
-		closeLater(start(port));
+		int port = ClientTestApplication.freePort();
+		closeLater(ClientTestApplication.start(port));
 		BlackHoleProxy proxy = closeLater(new BlackHoleProxy(port));
 		RecordingListener events = new RecordingListener();
 		AmbiorixClient client = closeLater(
@@ -60,8 +54,8 @@ class HeartbeatTest {
 
 	@Test
 	void withoutTheHeartbeatASilentConnectionLooksOpen() throws Exception {
-		int port = freePort();
-		closeLater(start(port));
+		int port = ClientTestApplication.freePort();
+		closeLater(ClientTestApplication.start(port));
 		BlackHoleProxy proxy = closeLater(new BlackHoleProxy(port));
 		RecordingListener events = new RecordingListener();
 		AmbiorixClient client = closeLater(client(proxy, events).noHeartbeat().build());
@@ -74,8 +68,8 @@ class HeartbeatTest {
 
 	@Test
 	void aQuietServerThatAnswersPingsKeepsTheConnection() throws Exception {
-		int port = freePort();
-		closeLater(start(port));
+		int port = ClientTestApplication.freePort();
+		closeLater(ClientTestApplication.start(port));
 		RecordingListener events = new RecordingListener();
 		AmbiorixClient client = closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
 			.listener(events)
@@ -92,21 +86,6 @@ class HeartbeatTest {
 		return AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + proxy.port() + "/"))
 			.reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(400), 2))
 			.listener(events);
-	}
-
-	private static ConfigurableApplicationContext start(int port) {
-		return new SpringApplicationBuilder(ClientTestApplication.class)
-			.properties("server.port=" + port, "server.address=127.0.0.1", "spring.main.banner-mode=off")
-			.run();
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

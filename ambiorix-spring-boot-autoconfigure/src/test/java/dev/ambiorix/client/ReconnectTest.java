@@ -1,8 +1,5 @@
 package dev.ambiorix.client;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -17,7 +14,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,8 +43,8 @@ class ReconnectTest {
 
 	@Test
 	void reconnectsAfterTheServerRestartsAndDeliversQueuedSendsInOrder() throws Exception {
-		int port = freePort();
-		ConfigurableApplicationContext first = closeLater(start(port));
+		int port = ClientTestApplication.freePort();
+		ConfigurableApplicationContext first = closeLater(ClientTestApplication.start(port));
 		RecordingListener events = new RecordingListener();
 		AmbiorixClient client = closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
 			.reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(400), 2))
@@ -74,7 +70,7 @@ class ReconnectTest {
 		assertThat(client.queued()).isEqualTo(6);
 		await().atMost(WAIT).until(() -> events.reconnectDelays.size() >= 2);
 
-		ConfigurableApplicationContext second = closeLater(start(port));
+		ConfigurableApplicationContext second = closeLater(ClientTestApplication.start(port));
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(second.getBean(Inbox.class).messages)
 				.isEqualTo(List.of("queued 1", "queued 2", "queued 3", "queued 4", "queued 5")));
@@ -94,8 +90,8 @@ class ReconnectTest {
 
 	@Test
 	void withoutReconnectALostConnectionEndsTheClient() throws Exception {
-		int port = freePort();
-		ConfigurableApplicationContext server = closeLater(start(port));
+		int port = ClientTestApplication.freePort();
+		ConfigurableApplicationContext server = closeLater(ClientTestApplication.start(port));
 		RecordingListener events = new RecordingListener();
 		AmbiorixClient client = closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
 			.reconnect(ReconnectPolicy.none())
@@ -113,28 +109,15 @@ class ReconnectTest {
 	@Test
 	void aFullQueueRefusesFurtherSends() {
 		AmbiorixClient client = closeLater(
-				AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + freePort() + "/")).queueLimit(2).build());
+				AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + ClientTestApplication.freePort() + "/"))
+					.queueLimit(2)
+					.build());
 		client.send("collect", "1");
 		client.send("collect", "2");
 		assertThatExceptionOfType(AmbiorixQueueFullException.class).isThrownBy(() -> client.send("collect", "3"))
 			.satisfies((error) -> assertThat(error.code()).isEqualTo("queue_full"));
 		assertThat(client.request("increment", 1, Integer.class)).isCompletedExceptionally();
 		assertThat(client.queued()).isEqualTo(2);
-	}
-
-	private static ConfigurableApplicationContext start(int port) {
-		return new SpringApplicationBuilder(ClientTestApplication.class)
-			.properties("server.port=" + port, "server.address=127.0.0.1", "spring.main.banner-mode=off")
-			.run();
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }
