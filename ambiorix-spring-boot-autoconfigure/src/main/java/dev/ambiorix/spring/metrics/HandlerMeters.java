@@ -65,9 +65,14 @@ final class HandlerMeters implements MeterObservationHandler<HandlerObservations
 
 	@Override
 	public void onStart(HandlerObservations.HandlerContext context) {
-		LongTaskTimer active = this.longTaskTimer ? meters(context).active : null;
-		if (active != null) {
-			context.activeSample = active.start();
+		if (this.longTaskTimer) {
+			KeyValues keys = context.lowCardinalityKeys();
+			Meters meters = meters(context, keys);
+			context.startKeys = keys;
+			context.startMeters = meters;
+			if (meters.active != null) {
+				context.activeSample = meters.active.start();
+			}
 		}
 		context.startNanos = this.clock.monotonicTime();
 	}
@@ -76,7 +81,10 @@ final class HandlerMeters implements MeterObservationHandler<HandlerObservations
 	public void onStop(HandlerObservations.HandlerContext context) {
 		long duration = this.clock.monotonicTime() - context.startNanos;
 		Throwable error = context.getError();
-		Meters meters = meters(context);
+		KeyValues keys = context.lowCardinalityKeys();
+		// The same keys as at the start, unless something changed them since.
+		Meters meters = (keys == context.startKeys && context.startMeters instanceof Meters started
+				&& started.name.equals(context.getName())) ? started : meters(context, keys);
 		meters.timer((error != null) ? error.getClass().getSimpleName() : NO_ERROR)
 			.record(duration, TimeUnit.NANOSECONDS);
 		if (context.activeSample instanceof LongTaskTimer.Sample active) {
@@ -87,15 +95,15 @@ final class HandlerMeters implements MeterObservationHandler<HandlerObservations
 	@Override
 	public void onEvent(Observation.Event event, HandlerObservations.HandlerContext context) {
 		Counter.builder(context.getName() + "." + event.getName())
-			.tags(meters(context).tags)
+			.tags(meters(context, context.lowCardinalityKeys()).tags)
 			.register(this.registry)
 			.increment();
 	}
 
-	private Meters meters(HandlerObservations.HandlerContext context) {
+	private Meters meters(HandlerObservations.HandlerContext context, KeyValues keys) {
 		// A convention may rename the observation; it is never unnamed once started.
 		String name = Objects.requireNonNullElse(context.getName(), HandlerObservations.OBSERVATION_NAME);
-		Key key = new Key(name, context.getLowCardinalityKeyValues());
+		Key key = new Key(name, keys);
 		Meters found = this.meters.get(key);
 		return (found != null) ? found : this.meters.computeIfAbsent(key, Meters::new);
 	}

@@ -5,6 +5,8 @@ import java.util.concurrent.CompletionStage;
 
 import dev.ambiorix.spring.protocol.Envelope;
 import dev.ambiorix.spring.session.AmbiorixMonitor;
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
@@ -100,6 +102,26 @@ public final class HandlerObservations implements AmbiorixMonitor {
 		 */
 		@Nullable Object activeSample;
 
+		/**
+		 * The meters {@link HandlerMeters} found at the start, and the keys they were
+		 * found for; an {@code Object}, as above.
+		 */
+		@Nullable Object startMeters;
+
+		@Nullable KeyValues startKeys;
+
+		/**
+		 * The low-cardinality keys while they are exactly one {@code KeyValues} (the
+		 * convention's, built once per handler), so that the meters are found without
+		 * {@link #getLowCardinalityKeyValues()} sorting them anew on every call.
+		 */
+		private @Nullable KeyValues knownKeys;
+
+		/** Set once a change made the keys other than {@link #knownKeys}. */
+		private boolean keysChanged;
+
+		private boolean addingKnownKeys;
+
 		HandlerContext(String handlerName, Envelope envelope) {
 			super((carrier, key) -> "traceparent".equals(key) ? carrier.traceparent() : null);
 			this.handlerName = handlerName;
@@ -113,6 +135,80 @@ public final class HandlerObservations implements AmbiorixMonitor {
 		 */
 		public String handlerName() {
 			return this.handlerName;
+		}
+
+		/**
+		 * Return the low-cardinality keys, without sorting them when they are known.
+		 * @return the keys
+		 */
+		KeyValues lowCardinalityKeys() {
+			KeyValues known = this.knownKeys;
+			return (known != null) ? known : getLowCardinalityKeyValues();
+		}
+
+		@Override
+		public Observation.Context addLowCardinalityKeyValues(KeyValues keyValues) {
+			KeyValues known = this.knownKeys;
+			boolean first = known == null && !this.keysChanged;
+			this.addingKnownKeys = first || (known != null && containsAll(known, keyValues));
+			try {
+				super.addLowCardinalityKeyValues(keyValues);
+			}
+			finally {
+				this.addingKnownKeys = false;
+			}
+			if (first) {
+				this.knownKeys = keyValues;
+			}
+			return this;
+		}
+
+		@Override
+		public Observation.Context addLowCardinalityKeyValue(KeyValue keyValue) {
+			super.addLowCardinalityKeyValue(keyValue);
+			KeyValues known = this.knownKeys;
+			if (!this.addingKnownKeys && (known == null || !contains(known, keyValue))) {
+				keysChange();
+			}
+			return this;
+		}
+
+		@Override
+		public Observation.Context removeLowCardinalityKeyValue(String keyName) {
+			keysChange();
+			return super.removeLowCardinalityKeyValue(keyName);
+		}
+
+		@Override
+		public Observation.Context removeLowCardinalityKeyValues(String... keyNames) {
+			keysChange();
+			return super.removeLowCardinalityKeyValues(keyNames);
+		}
+
+		private void keysChange() {
+			this.knownKeys = null;
+			this.keysChanged = true;
+		}
+
+		private static boolean containsAll(KeyValues known, KeyValues added) {
+			if (added == known) {
+				return true;
+			}
+			for (KeyValue keyValue : added) {
+				if (!contains(known, keyValue)) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		private static boolean contains(KeyValues known, KeyValue keyValue) {
+			for (KeyValue candidate : known) {
+				if (candidate.getKey().equals(keyValue.getKey()) && candidate.getValue().equals(keyValue.getValue())) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 	}

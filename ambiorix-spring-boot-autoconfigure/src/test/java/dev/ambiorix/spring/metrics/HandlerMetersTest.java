@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
  * its keys and error, and counted as active while it runs, as Micrometer's default meter
  * handler would record it.
  */
-@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "management.observations.key-values.region=test")
 class HandlerMetersTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -51,6 +52,18 @@ class HandlerMetersTest {
 				assertThat(count("failLater", "IllegalStateException")).isEqualTo(1);
 			});
 			assertThat(this.registry.find(HandlerObservations.OBSERVATION_NAME).tags(keys("echo")).timers()).hasSize(1);
+		}
+	}
+
+	@Test
+	void keysThatSpringBootAddsWhenTheCallStopsTagTheTimer() {
+		try (TestClient client = TestClient.connect(this.port)) {
+			client.send("sleep", 1);
+			client.next();
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(this.registry.find(HandlerObservations.OBSERVATION_NAME)
+					.tags(keys("sleep").and("region", "test"))
+					.timer()).isNotNull());
 		}
 	}
 
