@@ -149,8 +149,12 @@ public final class HandlerObservations implements AmbiorixMonitor {
 		@Override
 		public Observation.Context addLowCardinalityKeyValues(KeyValues keyValues) {
 			KeyValues known = this.knownKeys;
+			if (known != null && containsAll(known, keyValues)) {
+				// Held already: the stop adds the convention's keys again.
+				return this;
+			}
 			boolean first = known == null && !this.keysChanged;
-			this.addingKnownKeys = first || (known != null && containsAll(known, keyValues));
+			this.addingKnownKeys = first;
 			try {
 				super.addLowCardinalityKeyValues(keyValues);
 			}
