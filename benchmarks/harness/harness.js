@@ -61,6 +61,11 @@ const BASE_SCENARIOS = [
   // and then after three broadcasts.
   { id: 'fanout-1000-8k', kind: 'fanout', clients: 1000, padding: 8000, extra: true },
   { id: 'idle-active', kind: 'idle', active: true, extra: true },
+  // Only when named: the fan-out to 1,000 at a fixed rate (broadcasts per second) below
+  // what a load generator decompressing for 1,000 clients can take, so that compressed and
+  // plain runs are compared at the same delivery rate.
+  { id: 'fanout-1000-paced', kind: 'fanout', clients: 1000, pace: 12, durationScale: 4, onlyWhenNamed: true },
+  { id: 'fanout-1000-8k-paced', kind: 'fanout', clients: 1000, padding: 8000, pace: 5, durationScale: 4, onlyWhenNamed: true },
   // Only when named (--only idle-50k): as many idle connections as the machine allows, up
   // to 50,000, from 50 loopback source addresses; reports how many opened, the first
   // failure's cause and the time they took. Each process needs a file descriptor per
@@ -279,7 +284,7 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
       };
     }
     case 'fanout': {
-      const run = await runLoadgen(server, { scenario: 'fanout', clients: scenario.clients, durationMs: ms(plan.fanoutMs), window: 2, timeoutMs: 120000, ...payload });
+      const run = await runLoadgen(server, { scenario: 'fanout', clients: scenario.clients, durationMs: ms(plan.fanoutMs) * (scenario.durationScale ?? 1), window: 2, timeoutMs: 120000, ...(scenario.pace ? { broadcastsPerSec: scenario.pace } : {}), ...payload });
       const r = run.result;
       if (r.error) return { error: r.error };
       return {

@@ -292,6 +292,9 @@ async function probe(clients) {
 async function fanout() {
   const pad = padding(config.padding ?? 48);
   const window = config.window ?? 2;
+  // `broadcastsPerSec`: broadcasts on a clock instead of as the last ones complete, so that
+  // two servers (or a compressed and a plain run) are compared at the same delivery rate.
+  const paced = Boolean(config.broadcastsPerSec);
   const n = config.clients;
   const remaining = new Map();
   const sentAt = new Map();
@@ -323,7 +326,7 @@ async function fanout() {
     remaining.delete(k);
     if (measuring) latencies.push(performance.now() - sentAt.get(k));
     sentAt.delete(k);
-    if (!stopped) sendNext();
+    if (!stopped && !paced) sendNext();
   };
   const { clients, failed } = await connectMany(n, onMessage);
   sender = clients[0];
@@ -342,14 +345,28 @@ async function fanout() {
   stopped = false;
   const start = performance.now();
   const bytesBefore = bytesRead(clients);
-  for (let i = 0; i < window; i++) sendNext();
+  let pacer = null;
+  if (paced) {
+    const interval = 1000 / config.broadcastsPerSec;
+    let due = performance.now();
+    // setInterval drifts; catch up so that the rate is what was asked.
+    pacer = setInterval(() => {
+      while (!stopped && performance.now() >= due) {
+        sendNext();
+        due += interval;
+      }
+    }, Math.max(1, Math.floor(interval / 2)));
+  } else {
+    for (let i = 0; i < window; i++) sendNext();
+  }
   await sleep(config.durationMs);
   stopped = true;
+  if (pacer) clearInterval(pacer);
   measuring = false;
   const bytes = bytesRead(clients) - bytesBefore;
   const elapsed = (performance.now() - start) / 1000;
   send('END');
-  send(`RESULT ${JSON.stringify({ deliveries, seconds: elapsed, perSecond: deliveries / elapsed, broadcasts: latencies.length, lastClientMs: summarise(latencies), bytesRead: bytes, negotiated: negotiated(clients) })}`);
+  send(`RESULT ${JSON.stringify({ deliveries, seconds: elapsed, perSecond: deliveries / elapsed, broadcasts: latencies.length, broadcastsSent: nextK, lastClientMs: summarise(latencies), bytesRead: bytes, negotiated: negotiated(clients) })}`);
   closeAll(clients);
 }
 
