@@ -99,7 +99,7 @@ function fanout(serverPid, port, durationMs, profiled) {
         buffered = buffered.slice(newline + 1);
         if (line.startsWith('READY')) {
           if (profiled) {
-            perf = spawn('perf', ['record', '-F', '499', '-g', '-p', String(serverPid), '-o', path.join(outDir, `${serverName}.perf.data`)], { stdio: 'inherit' });
+            perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '499', '-g', '-p', String(serverPid), '-o', path.join(outDir, `${serverName}.perf.data`)], { stdio: 'inherit' });
           }
           before = { wall: process.hrtime.bigint(), server: cpuSeconds(serverPid), loadgen: cpuSeconds(child.pid) };
           child.stdin.write('GO\n');
