@@ -77,6 +77,11 @@ async function main() {
   const report = spawnSync('perf', ['report', '-i', path.join(outDir, `${serverName}.perf.data`), '--no-children', '--sort', 'dso,sym', '--stdio', '--percent-limit', '0.3', '-g', 'none'],
     { encoding: 'utf8', maxBuffer: 64 << 20 });
   fs.writeFileSync(path.join(outDir, `${serverName}.report.txt`), report.stdout);
+  const all = spawnSync('perf', ['report', '-i', path.join(outDir, `${serverName}.perf.data`), '--no-children', '--sort', 'dso,sym', '--stdio', '-g', 'none'],
+    { encoding: 'utf8', maxBuffer: 256 << 20 });
+  fs.writeFileSync(path.join(outDir, `${serverName}.all.txt`), all.stdout);
+  const summary = spawnSync('node', [path.join(__dirname, 'perf-summary.js'), path.join(outDir, `${serverName}.all.txt`)], { encoding: 'utf8' });
+  fs.writeFileSync(path.join(outDir, `${serverName}.summary.md`), summary.stdout);
   const byDso = spawnSync('perf', ['report', '-i', path.join(outDir, `${serverName}.perf.data`), '--no-children', '--sort', 'dso', '--stdio', '-g', 'none'],
     { encoding: 'utf8', maxBuffer: 64 << 20 });
   fs.writeFileSync(path.join(outDir, `${serverName}.dso.txt`), byDso.stdout);
