@@ -18,7 +18,7 @@ const RULES = [
   ['Jackson', (dso, sym) => /tools[./]jackson|com[./]fasterxml/.test(sym)],
   ['JDK classes (java.*, jdk.*, sun.*)', (dso, sym) => /(^|[ L])(java|jdk|sun)[./]/.test(sym)],
   ['Node (V8, libuv, JS)', (dso) => /node|libuv|v8/.test(dso)],
-  ['JIT, interpreter stubs', (dso, sym) => dso.includes('perf-') || /Interpreter|StubRoutines|stub/i.test(sym)],
+  ['JIT: interpreter, stubs, unnamed', (dso, sym) => dso.includes('JIT') || dso.includes('perf-') || /Interpreter|StubRoutines|stub/i.test(sym)],
   ['libc and other', () => true],
 ];
 
@@ -26,7 +26,8 @@ for (const file of process.argv.slice(2)) {
   const totals = new Map(RULES.map(([name]) => [name, 0]));
   let sum = 0;
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const match = line.match(/^\s+([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.*)$/);
+    // The shared object may hold spaces ("[JIT] tid 1234").
+    const match = line.match(/^\s+([\d.]+)%\s+(.+?)\s+\[[.k]\]\s+(.*)$/);
     if (!match) continue;
     const share = Number(match[1]);
     const [, , dso, sym] = match;
@@ -34,7 +35,7 @@ for (const file of process.argv.slice(2)) {
     totals.set(name, totals.get(name) + share);
     sum += share;
   }
-  console.log(`\n${file} (${sum.toFixed(1)} % of samples listed, the rest in symbols under 0.3 % each)\n`);
+  console.log(`\n${file} (${sum.toFixed(1)} % of the samples)\n`);
   console.log('| share of the server\'s CPU samples | % |\n|---|---:|');
   for (const [name, share] of totals) if (share > 0) console.log(`| ${name} | ${share.toFixed(1)} |`);
 }
