@@ -108,8 +108,9 @@ final class TomcatDirectWrite {
 		Members members = members();
 		Object endpoint = this.endpoint;
 		try {
-			if ((boolean) members.batchingAllowed.invoke(endpoint) || (long) members.sendTimeout.invoke(endpoint) > 0
-					|| (boolean) members.closed.getVolatile(endpoint)) {
+			if ((boolean) members.batchingAllowed.invokeExact(endpoint)
+					|| (long) members.sendTimeout.invokeExact(endpoint) > 0
+					|| (boolean) members.closed.invokeExact(endpoint)) {
 				return false;
 			}
 		}
@@ -123,14 +124,22 @@ final class TomcatDirectWrite {
 		}
 		try {
 			// Bookkeeping Tomcat does for each frame: its idle timeout and statistics.
-			members.updateLastActiveWrite.invoke(endpoint);
-			members.updateStats.invoke(endpoint, (long) payload.length);
+			members.updateLastActiveWrite.invokeExact(endpoint);
+			members.updateStats.invokeExact(endpoint, (long) payload.length);
 		}
 		catch (Throwable ex) {
 			logger.trace("Tomcat's write bookkeeping failed", ex);
 		}
 		Write write = new Write(handler);
-		members.handler.setVolatile(endpoint, (SendHandler) write::end);
+		SendHandler end = write::end;
+		try {
+			members.handler.invokeExact(endpoint, end);
+		}
+		catch (Throwable ex) {
+			// Nothing is written yet: let the frame go Tomcat's usual way.
+			releaseFrame();
+			return false;
+		}
 		try {
 			this.socket.write(SocketWrapperBase.BlockingMode.SEMI_BLOCK, -1, TimeUnit.MILLISECONDS, null,
 					SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, write, header(payload.length),
@@ -151,6 +160,18 @@ final class TomcatDirectWrite {
 			throw new IllegalStateException("Tomcat's frame writing is not reachable");
 		}
 		return members;
+	}
+
+	/**
+	 * Give the frame slot back through Tomcat, which writes whatever it queued meanwhile.
+	 */
+	private void releaseFrame() {
+		try {
+			members().endMessage.invokeExact(this.endpoint, (SendHandler) null, new SendResult(this.session));
+		}
+		catch (Throwable ex) {
+			logger.debug("Tomcat's frame slot could not be given back", ex);
+		}
 	}
 
 	private static ByteBuffer header(int length) {
@@ -190,7 +211,7 @@ final class TomcatDirectWrite {
 		 */
 		void end(SendResult result) {
 			try {
-				members().endMessage.invoke(TomcatDirectWrite.this.endpoint, this.handler, result);
+				members().endMessage.invokeExact(TomcatDirectWrite.this.endpoint, this.handler, result);
 			}
 			catch (Throwable ex) {
 				this.handler.onResult(new SendResult(TomcatDirectWrite.this.session, ex));
@@ -210,7 +231,7 @@ final class TomcatDirectWrite {
 		public void failed(Throwable failure, @Nullable Void attachment) {
 			clearHandler(failure, true);
 			try {
-				members().close.invoke(TomcatDirectWrite.this.endpoint);
+				members().close.invokeExact(TomcatDirectWrite.this.endpoint);
 			}
 			catch (Throwable ex) {
 				logger.debug("Closing Tomcat's endpoint after a failed write failed", ex);
@@ -219,7 +240,7 @@ final class TomcatDirectWrite {
 
 		private void clearHandler(@Nullable Throwable failure, boolean dispatch) {
 			try {
-				members().clearHandler.invoke(TomcatDirectWrite.this.endpoint, failure, dispatch);
+				members().clearHandler.invokeExact(TomcatDirectWrite.this.endpoint, failure, dispatch);
 			}
 			catch (Throwable ex) {
 				end(new SendResult(TomcatDirectWrite.this.session, ex));
@@ -232,9 +253,17 @@ final class TomcatDirectWrite {
 	 * The members of Tomcat's endpoint that a direct write needs, looked up once.
 	 */
 	private record Members(Class<?> endpointType, MethodHandle batchingAllowed, MethodHandle sendTimeout,
-			MethodHandle close, VarHandle socketWrapper, VarHandle handler, VarHandle transformation, VarHandle closed,
-			VarHandle framePending, VarHandle frameLock, Class<?> terminalTransformation, MethodHandle clearHandler,
-			MethodHandle endMessage, MethodHandle updateStats, MethodHandle updateLastActiveWrite) {
+			MethodHandle close, VarHandle socketWrapper, MethodHandle handler, VarHandle transformation,
+			MethodHandle closed, VarHandle framePending, VarHandle frameLock, Class<?> terminalTransformation,
+			MethodHandle clearHandler, MethodHandle endMessage, MethodHandle updateStats,
+			MethodHandle updateLastActiveWrite) {
+
+		private static MethodHandle exact(MethodHandle handle, Class<?> returnType, Class<?>... parameterTypes) {
+			Class<?>[] parameters = new Class<?>[parameterTypes.length + 1];
+			parameters[0] = Object.class;
+			System.arraycopy(parameterTypes, 0, parameters, 1, parameterTypes.length);
+			return handle.asType(MethodType.methodType(returnType, parameters));
+		}
 
 		static @Nullable Members find() {
 			try {
@@ -254,22 +283,31 @@ final class TomcatDirectWrite {
 				MethodHandle lastActiveWrite = sessionLookup.findVirtual(wsSession, "updateLastActiveWrite",
 						MethodType.methodType(void.class));
 				MethodHandle getSession = baseLookup.findGetter(base, "wsSession", wsSession);
+				// Every handle used per frame takes the endpoint as an Object and is
+				// invoked exactly, so that the compiler inlines it.
 				return new Members(server,
-						baseLookup.findVirtual(base, "getBatchingAllowed", MethodType.methodType(boolean.class)),
-						baseLookup.findVirtual(base, "getSendTimeout", MethodType.methodType(long.class)),
-						baseLookup.findVirtual(base, "close", MethodType.methodType(void.class)),
+						exact(baseLookup.findVirtual(base, "getBatchingAllowed", MethodType.methodType(boolean.class)),
+								boolean.class),
+						exact(baseLookup.findVirtual(base, "getSendTimeout", MethodType.methodType(long.class)),
+								long.class),
+						exact(baseLookup.findVirtual(base, "close", MethodType.methodType(void.class)), void.class),
 						serverLookup.findVarHandle(server, "socketWrapper", SocketWrapperBase.class),
-						serverLookup.findVarHandle(server, "handler", SendHandler.class),
+						exact(serverLookup.findVarHandle(server, "handler", SendHandler.class)
+							.toMethodHandle(VarHandle.AccessMode.SET_VOLATILE), void.class, SendHandler.class),
 						baseLookup.findVarHandle(base, "transformation", transformation),
-						baseLookup.findVarHandle(base, "closed", boolean.class),
+						exact(baseLookup.findVarHandle(base, "closed", boolean.class)
+							.toMethodHandle(VarHandle.AccessMode.GET_VOLATILE), boolean.class),
 						baseLookup.findVarHandle(base, "messagePartInProgress", Semaphore.class),
 						baseLookup.findVarHandle(base, "messagePartLock", Object.class), terminal,
-						serverLookup.findVirtual(server, "clearHandler",
-								MethodType.methodType(void.class, Throwable.class, boolean.class)),
-						baseLookup.findVirtual(base, "endMessage",
-								MethodType.methodType(void.class, SendHandler.class, SendResult.class)),
-						serverLookup.findVirtual(server, "updateStats", MethodType.methodType(void.class, long.class)),
-						MethodHandles.filterArguments(lastActiveWrite, 0, getSession));
+						exact(serverLookup.findVirtual(server, "clearHandler",
+								MethodType.methodType(void.class, Throwable.class, boolean.class)), void.class,
+								Throwable.class, boolean.class),
+						exact(baseLookup.findVirtual(base, "endMessage",
+								MethodType.methodType(void.class, SendHandler.class, SendResult.class)), void.class,
+								SendHandler.class, SendResult.class),
+						exact(serverLookup.findVirtual(server, "updateStats",
+								MethodType.methodType(void.class, long.class)), void.class, long.class),
+						exact(MethodHandles.filterArguments(lastActiveWrite, 0, getSession), void.class));
 			}
 			catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
 				logger.debug("Tomcat's frame writing is not reachable; sends take Tomcat's usual path", ex);
