@@ -84,7 +84,7 @@ async function main() {
   const all = spawnSync('perf', ['report', '-i', path.join(outDir, `${serverName}.perf.data`), '--no-children', '--sort', 'dso,sym', '--stdio', '-g', 'none'],
     { encoding: 'utf8', maxBuffer: 256 << 20 });
   fs.writeFileSync(path.join(outDir, `${serverName}.all.txt`), all.stdout);
-  const summary = spawnSync('node', [path.join(__dirname, 'perf-summary.js'), path.join(outDir, `${serverName}.all.txt`)], { encoding: 'utf8' });
+  const summary = spawnSync('node', [path.join(__dirname, 'perf-summary.js'), path.relative(process.cwd(), path.join(outDir, `${serverName}.all.txt`))], { encoding: 'utf8' });
   fs.writeFileSync(path.join(outDir, `${serverName}.summary.md`), summary.stdout);
   const byDso = spawnSync('perf', ['report', '-i', path.join(outDir, `${serverName}.perf.data`), '--no-children', '--sort', 'dso', '--stdio', '-g', 'none'],
     { encoding: 'utf8', maxBuffer: 64 << 20 });
