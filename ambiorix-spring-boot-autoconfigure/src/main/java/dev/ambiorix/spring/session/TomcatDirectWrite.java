@@ -79,17 +79,16 @@ final class TomcatDirectWrite {
 		if (members == null || !members.endpointType.isInstance(endpoint)) {
 			return null;
 		}
-		Object server = endpoint;
 		try {
-			Object transformation = members.transformation.get(server);
-			SocketWrapperBase<?> socket = (SocketWrapperBase<?>) members.socketWrapper.get(server);
+			Object transformation = members.transformation.get(endpoint);
+			SocketWrapperBase<?> socket = (SocketWrapperBase<?>) members.socketWrapper.get(endpoint);
 			if (transformation == null || !members.terminalTransformation.isInstance(transformation) || socket == null
 					|| !socket.hasAsyncIO()) {
 				// Compression negotiated, or a connector without asynchronous IO.
 				return null;
 			}
-			return new TomcatDirectWrite(server, session, socket, (Semaphore) members.framePending.get(server),
-					members.frameLock.get(server));
+			return new TomcatDirectWrite(endpoint, session, socket, (Semaphore) members.framePending.get(endpoint),
+					members.frameLock.get(endpoint));
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Tomcat's frame writing is not reachable; sends take Tomcat's usual path", ex);
