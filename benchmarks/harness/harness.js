@@ -93,6 +93,9 @@ const SPRING_ARGS = (port) => [
   '--spring.main.banner-mode=off',
   '--logging.level.root=WARN',
 ];
+// JDK 17's G1 refinement zones (buffers of 256 cards): refinement threads start only past
+// the green zone, so below it the dirty cards wait for the next pause.
+const G1_DEFERRED_REFINEMENT = ['-XX:-G1UseAdaptiveConcRefinement', '-XX:G1ConcRefinementGreenZone=20000', '-XX:G1ConcRefinementYellowZone=30000', '-XX:G1ConcRefinementRedZone=40000'];
 const SERVERS = {
   starter: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
   floor: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/floor/target/bench-server-floor.jar'), ...SPRING_ARGS(port)]],
@@ -108,6 +111,13 @@ const SERVERS = {
   // Investigation only: the starter with the parallel collector instead of G1, whose
   // concurrent card refinement takes a large share of the CPU in big fan-outs.
   'starter-parallel-gc': (port) => ['java', [...JVM_FLAGS.filter((flag) => flag !== '-XX:+UseG1GC'), '-XX:+UseParallelGC', '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
+  // Investigation only: G1 with concurrent refinement deferred to the pauses (fixed zones far
+  // above what a second of broadcasts fills), so that a card dirtied by many deliveries
+  // between two young collections is scanned once; on Jetty and on Tomcat, and Tomcat with
+  // the parallel collector.
+  'starter-g1-deferred': (port) => ['java', [...JVM_FLAGS, ...G1_DEFERRED_REFINEMENT, '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
+  'starter-tomcat-g1-deferred': (port) => ['java', [...JVM_FLAGS, ...G1_DEFERRED_REFINEMENT, '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port)]],
+  'starter-tomcat-parallel-gc': (port) => ['java', [...JVM_FLAGS.filter((flag) => flag !== '-XX:+UseG1GC'), '-XX:+UseParallelGC', '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port)]],
   // Metrics on: the starter-tomcat server with actuator and a Prometheus registry, so every
   // meter and handler observation is recorded; compare with starter-tomcat, metrics off.
   'starter-metrics': (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-metrics/target/bench-server-starter-metrics.jar'), ...SPRING_ARGS(port), '--management.endpoints.web.exposure.include=prometheus']],

@@ -53,12 +53,27 @@ final class TomcatTransport implements Transport {
 
 	private static final Log logger = LogFactory.getLog(TomcatTransport.class);
 
+	/**
+	 * Whether idle clients' frames skip Tomcat's completion handoff
+	 * ({@link TomcatDirectWrite}); the system property {@value #DIRECT_WRITE_PROPERTY}
+	 * set to {@code false} turns that off.
+	 */
+	static final String DIRECT_WRITE_PROPERTY = "ambiorix.tomcat.direct-write";
+
+	private static final boolean DIRECT_WRITE_ENABLED = !"false".equals(System.getProperty(DIRECT_WRITE_PROPERTY));
+
 	private final WebSocketSession session;
 
 	private final Session nativeSession;
 
 	/** Tomcat's {@code WsRemoteEndpointImplBase} of the session, if it can be reached. */
 	private final @Nullable Object tomcatEndpoint;
+
+	/**
+	 * Tomcat's frame writing without the handoff of a completion that happened within the
+	 * write, where the connection allows it.
+	 */
+	private final @Nullable TomcatDirectWrite directWrite;
 
 	private final Executor closer;
 
@@ -69,7 +84,21 @@ final class TomcatTransport implements Transport {
 		this.session = session;
 		this.nativeSession = nativeSession;
 		this.tomcatEndpoint = StartMessage.endpointOf(nativeSession);
+		this.directWrite = directWrite(this.tomcatEndpoint, nativeSession);
 		this.closer = closer;
+	}
+
+	private static @Nullable TomcatDirectWrite directWrite(@Nullable Object endpoint, Session session) {
+		if (endpoint == null || !DIRECT_WRITE_ENABLED) {
+			return null;
+		}
+		try {
+			return TomcatDirectWrite.of(endpoint, session);
+		}
+		catch (LinkageError ex) {
+			logger.debug("Tomcat's frame writing is not reachable; sends take Tomcat's usual path", ex);
+			return null;
+		}
 	}
 
 	/**
@@ -99,7 +128,11 @@ final class TomcatTransport implements Transport {
 	public void sendText(String text, SendCallback callback) {
 		Completion completion = track(callback);
 		Object endpoint = this.tomcatEndpoint;
+		TomcatDirectWrite directWrite = this.directWrite;
 		try {
+			if (directWrite != null && directWrite.send(Utf8.bytes(text), completion)) {
+				return;
+			}
 			if (endpoint != null) {
 				StartMessage.start(endpoint, StartMessage.OPCODE_TEXT, ByteBuffer.wrap(Utf8.bytes(text)), completion);
 			}
@@ -145,6 +178,13 @@ final class TomcatTransport implements Transport {
 			this.sending.decrementAndGet();
 			callback.completed(failure);
 		});
+	}
+
+	/**
+	 * Whether text frames to an idle client skip Tomcat's completion handoff.
+	 */
+	boolean writesDirectly() {
+		return this.directWrite != null;
 	}
 
 	/**

@@ -1,0 +1,319 @@
+package dev.ambiorix.spring.session;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A complete text frame written the way Tomcat writes the frame of an asynchronous send,
+ * except that a write the socket takes at once reports its completion on the writing
+ * thread.
+ * <p>
+ * Tomcat (11.0) hands the completion of every asynchronous send to one of its worker
+ * threads ({@code WsRemoteEndpointImplServer.clearHandler(..., true)}), even when the
+ * frame went into the socket within the call; in a broadcast to thousands of clients that
+ * handoff is most of the server's work. Here the frame takes the same steps as in Tomcat:
+ * it holds Tomcat's one-frame-at-a-time semaphore (so the pongs and close frames Tomcat
+ * writes itself still queue behind it), sets Tomcat's handler (so a connection closed
+ * meanwhile still fails the send), writes header and payload in one non-blocking
+ * gathering write, and ends through Tomcat's own {@code endMessage}, which writes
+ * whatever Tomcat queued meanwhile. Only the dispatch of a completion that happened
+ * within the write is skipped. A write that must wait for room in the socket completes
+ * later, on the thread Tomcat continues it on, with Tomcat's dispatch as before: nothing
+ * ever waits for a slow client.
+ * <p>
+ * Used only where every member it needs is reachable and the connection sends frames as
+ * they are (no compression, no batching, no send timeout of Tomcat's own); otherwise
+ * {@link #send} returns {@code false} and the frame takes Tomcat's usual path.
+ */
+final class TomcatDirectWrite {
+
+	private static final Log logger = LogFactory.getLog(TomcatDirectWrite.class);
+
+	private static final byte FIN_TEXT = (byte) 0x81;
+
+	private static final @Nullable Members MEMBERS = Members.find();
+
+	/** Tomcat's {@code WsRemoteEndpointImplServer}. */
+	private final Object endpoint;
+
+	private final Session session;
+
+	private final SocketWrapperBase<?> socket;
+
+	private final Semaphore framePending;
+
+	private final Object frameLock;
+
+	private TomcatDirectWrite(Object endpoint, Session session, SocketWrapperBase<?> socket, Semaphore framePending,
+			Object frameLock) {
+		this.endpoint = endpoint;
+		this.session = session;
+		this.socket = socket;
+		this.framePending = framePending;
+		this.frameLock = frameLock;
+	}
+
+	/**
+	 * Return the direct write of an endpoint whose frames go out as they are, or
+	 * {@code null} where Tomcat's usual path must be used.
+	 * @param endpoint Tomcat's remote endpoint of the session
+	 * @param session the session
+	 * @return the direct write, or {@code null}
+	 */
+	static @Nullable TomcatDirectWrite of(Object endpoint, Session session) {
+		Members members = MEMBERS;
+		if (members == null || !members.endpointType.isInstance(endpoint)) {
+			return null;
+		}
+		try {
+			Object transformation = members.transformation.get(endpoint);
+			SocketWrapperBase<?> socket = (SocketWrapperBase<?>) members.socketWrapper.get(endpoint);
+			if (transformation == null || !members.terminalTransformation.isInstance(transformation) || socket == null
+					|| !socket.hasAsyncIO()) {
+				// Compression negotiated, or a connector without asynchronous IO.
+				return null;
+			}
+			return new TomcatDirectWrite(endpoint, session, socket, (Semaphore) members.framePending.get(endpoint),
+					members.frameLock.get(endpoint));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Tomcat's frame writing is not reachable; sends take Tomcat's usual path", ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Write one complete text frame, unless Tomcat is writing a frame of its own or the
+	 * endpoint is closed, batching or has a send timeout.
+	 * @param payload the frame's UTF-8 bytes, which nobody writes to
+	 * @param handler told exactly once when the frame is written or failed
+	 * @return {@code false} when the frame was not taken and must go Tomcat's usual way
+	 */
+	boolean send(byte[] payload, SendHandler handler) {
+		Members members = members();
+		Object endpoint = this.endpoint;
+		try {
+			if ((boolean) members.batchingAllowed.invokeExact(endpoint)
+					|| (long) members.sendTimeout.invokeExact(endpoint) > 0
+					|| (boolean) members.closed.invokeExact(endpoint)) {
+				return false;
+			}
+		}
+		catch (Throwable ex) {
+			return false;
+		}
+		synchronized (this.frameLock) {
+			if (!this.framePending.tryAcquire()) {
+				return false;
+			}
+		}
+		try {
+			// Bookkeeping Tomcat does for each frame: its idle timeout and statistics.
+			members.updateLastActiveWrite.invokeExact(endpoint);
+			members.updateStats.invokeExact(endpoint, (long) payload.length);
+		}
+		catch (Throwable ex) {
+			logger.trace("Tomcat's write bookkeeping failed", ex);
+		}
+		Write write = new Write(handler);
+		SendHandler end = write::end;
+		try {
+			members.handler.invokeExact(endpoint, end);
+		}
+		catch (Throwable ex) {
+			// Nothing is written yet: let the frame go Tomcat's usual way.
+			releaseFrame();
+			return false;
+		}
+		try {
+			this.socket.write(SocketWrapperBase.BlockingMode.SEMI_BLOCK, -1, TimeUnit.MILLISECONDS, null,
+					SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, write, header(payload.length),
+					ByteBuffer.wrap(payload));
+		}
+		catch (RuntimeException ex) {
+			write.failed(ex, null);
+		}
+		finally {
+			write.returned = true;
+		}
+		return true;
+	}
+
+	private static Members members() {
+		Members members = MEMBERS;
+		if (members == null) {
+			throw new IllegalStateException("Tomcat's frame writing is not reachable");
+		}
+		return members;
+	}
+
+	/**
+	 * Give the frame slot back through Tomcat, which writes whatever it queued meanwhile.
+	 */
+	private void releaseFrame() {
+		try {
+			members().endMessage.invokeExact(this.endpoint, (SendHandler) null, new SendResult(this.session));
+		}
+		catch (Throwable ex) {
+			logger.debug("Tomcat's frame slot could not be given back", ex);
+		}
+	}
+
+	private static ByteBuffer header(int length) {
+		ByteBuffer header;
+		if (length < 126) {
+			header = ByteBuffer.allocate(2);
+			header.put(FIN_TEXT).put((byte) length);
+		}
+		else if (length < 65536) {
+			header = ByteBuffer.allocate(4);
+			header.put(FIN_TEXT).put((byte) 126).putShort((short) length);
+		}
+		else {
+			header = ByteBuffer.allocate(10);
+			header.put(FIN_TEXT).put((byte) 127).putLong(length);
+		}
+		return header.flip();
+	}
+
+	/**
+	 * One frame's write: Tomcat's handler and the socket's completion.
+	 */
+	private final class Write implements CompletionHandler<Long, Void> {
+
+		private final SendHandler handler;
+
+		private final Thread writer = Thread.currentThread();
+
+		volatile boolean returned;
+
+		Write(SendHandler handler) {
+			this.handler = handler;
+		}
+
+		/**
+		 * What Tomcat's {@code EndMessageHandler} does: release the frame, then report.
+		 */
+		void end(SendResult result) {
+			try {
+				members().endMessage.invokeExact(TomcatDirectWrite.this.endpoint, this.handler, result);
+			}
+			catch (Throwable ex) {
+				this.handler.onResult(new SendResult(TomcatDirectWrite.this.session, ex));
+			}
+		}
+
+		@Override
+		public void completed(Long written, @Nullable Void attachment) {
+			// Within the write, on its own thread, the completion runs here; Tomcat would
+			// hand it to a worker. Later, it runs where Tomcat continued the write, and
+			// is handed to a worker as Tomcat does.
+			boolean withinWrite = !this.returned && Thread.currentThread() == this.writer;
+			clearHandler(null, !withinWrite);
+		}
+
+		@Override
+		public void failed(Throwable failure, @Nullable Void attachment) {
+			clearHandler(failure, true);
+			try {
+				members().close.invokeExact(TomcatDirectWrite.this.endpoint);
+			}
+			catch (Throwable ex) {
+				logger.debug("Closing Tomcat's endpoint after a failed write failed", ex);
+			}
+		}
+
+		private void clearHandler(@Nullable Throwable failure, boolean dispatch) {
+			try {
+				members().clearHandler.invokeExact(TomcatDirectWrite.this.endpoint, failure, dispatch);
+			}
+			catch (Throwable ex) {
+				end(new SendResult(TomcatDirectWrite.this.session, ex));
+			}
+		}
+
+	}
+
+	/**
+	 * The members of Tomcat's endpoint that a direct write needs, looked up once.
+	 */
+	private record Members(Class<?> endpointType, MethodHandle batchingAllowed, MethodHandle sendTimeout,
+			MethodHandle close, VarHandle socketWrapper, MethodHandle handler, VarHandle transformation,
+			MethodHandle closed, VarHandle framePending, VarHandle frameLock, Class<?> terminalTransformation,
+			MethodHandle clearHandler, MethodHandle endMessage, MethodHandle updateStats,
+			MethodHandle updateLastActiveWrite) {
+
+		private static MethodHandle exact(MethodHandle handle, Class<?> returnType, Class<?>... parameterTypes) {
+			Class<?>[] parameters = new Class<?>[parameterTypes.length + 1];
+			parameters[0] = Object.class;
+			System.arraycopy(parameterTypes, 0, parameters, 1, parameterTypes.length);
+			return handle.asType(MethodType.methodType(returnType, parameters));
+		}
+
+		static @Nullable Members find() {
+			try {
+				ClassLoader classLoader = TomcatDirectWrite.class.getClassLoader();
+				Class<?> server = Class.forName("org.apache.tomcat.websocket.server.WsRemoteEndpointImplServer", false,
+						classLoader);
+				Class<?> base = Class.forName("org.apache.tomcat.websocket.WsRemoteEndpointImplBase", false,
+						classLoader);
+				Class<?> transformation = Class.forName("org.apache.tomcat.websocket.Transformation", false,
+						classLoader);
+				Class<?> terminal = Class.forName("org.apache.tomcat.websocket.WsFrameBase$TerminalTransformation",
+						false, classLoader);
+				Class<?> wsSession = Class.forName("org.apache.tomcat.websocket.WsSession", false, classLoader);
+				MethodHandles.Lookup serverLookup = MethodHandles.privateLookupIn(server, MethodHandles.lookup());
+				MethodHandles.Lookup baseLookup = MethodHandles.privateLookupIn(base, MethodHandles.lookup());
+				MethodHandles.Lookup sessionLookup = MethodHandles.privateLookupIn(wsSession, MethodHandles.lookup());
+				MethodHandle lastActiveWrite = sessionLookup.findVirtual(wsSession, "updateLastActiveWrite",
+						MethodType.methodType(void.class));
+				MethodHandle getSession = baseLookup.findGetter(base, "wsSession", wsSession);
+				// Every handle used per frame takes the endpoint as an Object and is
+				// invoked exactly, so that the compiler inlines it.
+				return new Members(server,
+						exact(baseLookup.findVirtual(base, "getBatchingAllowed", MethodType.methodType(boolean.class)),
+								boolean.class),
+						exact(baseLookup.findVirtual(base, "getSendTimeout", MethodType.methodType(long.class)),
+								long.class),
+						exact(baseLookup.findVirtual(base, "close", MethodType.methodType(void.class)), void.class),
+						serverLookup.findVarHandle(server, "socketWrapper", SocketWrapperBase.class),
+						exact(serverLookup.findVarHandle(server, "handler", SendHandler.class)
+							.toMethodHandle(VarHandle.AccessMode.SET_VOLATILE), void.class, SendHandler.class),
+						baseLookup.findVarHandle(base, "transformation", transformation),
+						exact(baseLookup.findVarHandle(base, "closed", boolean.class)
+							.toMethodHandle(VarHandle.AccessMode.GET_VOLATILE), boolean.class),
+						baseLookup.findVarHandle(base, "messagePartInProgress", Semaphore.class),
+						baseLookup.findVarHandle(base, "messagePartLock", Object.class), terminal,
+						exact(serverLookup.findVirtual(server, "clearHandler",
+								MethodType.methodType(void.class, Throwable.class, boolean.class)), void.class,
+								Throwable.class, boolean.class),
+						exact(baseLookup.findVirtual(base, "endMessage",
+								MethodType.methodType(void.class, SendHandler.class, SendResult.class)), void.class,
+								SendHandler.class, SendResult.class),
+						exact(serverLookup.findVirtual(server, "updateStats",
+								MethodType.methodType(void.class, long.class)), void.class, long.class),
+						exact(MethodHandles.filterArguments(lastActiveWrite, 0, getSession), void.class));
+			}
+			catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
+				logger.debug("Tomcat's frame writing is not reachable; sends take Tomcat's usual path", ex);
+				return null;
+			}
+		}
+
+	}
+
+}
