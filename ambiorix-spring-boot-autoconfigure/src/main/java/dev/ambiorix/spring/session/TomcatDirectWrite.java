@@ -4,10 +4,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -121,6 +123,12 @@ final class TomcatDirectWrite {
 				return false;
 			}
 		}
+		if (isClosed(members, endpoint)) {
+			// Tomcat wrote its close frame between the check above and the slot: no
+			// frame may follow it. Tomcat's usual way refuses the frame.
+			releaseFrame();
+			return false;
+		}
 		try {
 			// Bookkeeping Tomcat does for each frame: its idle timeout and statistics.
 			members.updateLastActiveWrite.invokeExact(endpoint);
@@ -140,17 +148,36 @@ final class TomcatDirectWrite {
 			return false;
 		}
 		try {
-			this.socket.write(SocketWrapperBase.BlockingMode.SEMI_BLOCK, -1, TimeUnit.MILLISECONDS, null,
-					SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, write, header(payload.length),
-					ByteBuffer.wrap(payload));
+			// Never waits: a write of Tomcat's own still pending (a pong that timed out
+			// on a stalled client) makes this one NOT_DONE instead of blocking the
+			// sending thread, which may be serving thousands of clients.
+			SocketWrapperBase.CompletionState state = this.socket.write(SocketWrapperBase.BlockingMode.NON_BLOCK, -1,
+					TimeUnit.MILLISECONDS, null, SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, write,
+					header(payload.length), ByteBuffer.wrap(payload));
+			if (state == SocketWrapperBase.CompletionState.NOT_DONE) {
+				write.failed(new IOException("A write of Tomcat's own is still pending on this connection"), null);
+			}
 		}
 		catch (RuntimeException ex) {
-			write.failed(ex, null);
+			if (!write.failedUnlessCompleted(ex)) {
+				// Thrown after the completion ran, so by what it called: the frame was
+				// written and reported.
+				logger.warn("A send's completion failed", ex);
+			}
 		}
 		finally {
 			write.returned = true;
 		}
 		return true;
+	}
+
+	private static boolean isClosed(Members members, Object endpoint) {
+		try {
+			return (boolean) members.closed.invokeExact(endpoint);
+		}
+		catch (Throwable ex) {
+			return true;
+		}
 	}
 
 	private static Members members() {
@@ -199,6 +226,9 @@ final class TomcatDirectWrite {
 
 		private final Thread writer = Thread.currentThread();
 
+		/** Set by the completion or the failure, whichever comes first: only it acts. */
+		private final AtomicBoolean finished = new AtomicBoolean();
+
 		volatile boolean returned;
 
 		Write(SendHandler handler) {
@@ -222,12 +252,27 @@ final class TomcatDirectWrite {
 			// Within the write, on its own thread, the completion runs here; Tomcat would
 			// hand it to a worker. Later, it runs where Tomcat continued the write, and
 			// is handed to a worker as Tomcat does.
+			if (!this.finished.compareAndSet(false, true)) {
+				return;
+			}
 			boolean withinWrite = !this.returned && Thread.currentThread() == this.writer;
 			clearHandler(null, !withinWrite);
 		}
 
 		@Override
 		public void failed(Throwable failure, @Nullable Void attachment) {
+			failedUnlessCompleted(failure);
+		}
+
+		/**
+		 * Fail the write unless its completion or failure already ran.
+		 * @param failure why
+		 * @return {@code false} when the completion or failure had run before
+		 */
+		boolean failedUnlessCompleted(Throwable failure) {
+			if (!this.finished.compareAndSet(false, true)) {
+				return false;
+			}
 			clearHandler(failure, true);
 			try {
 				members().close.invokeExact(TomcatDirectWrite.this.endpoint);
@@ -235,6 +280,7 @@ final class TomcatDirectWrite {
 			catch (Throwable ex) {
 				logger.debug("Closing Tomcat's endpoint after a failed write failed", ex);
 			}
+			return true;
 		}
 
 		private void clearHandler(@Nullable Throwable failure, boolean dispatch) {
@@ -242,7 +288,9 @@ final class TomcatDirectWrite {
 				members().clearHandler.invokeExact(TomcatDirectWrite.this.endpoint, failure, dispatch);
 			}
 			catch (Throwable ex) {
-				end(new SendResult(TomcatDirectWrite.this.session, ex));
+				// Tomcat took the handler and ran it (or handed it on): running it again
+				// would give the frame slot back twice.
+				logger.warn("A send's completion failed", ex);
 			}
 		}
 
