@@ -270,6 +270,23 @@ class RedisClusterTest {
 		assertThat(evalCalls()).as("EVAL after NOSCRIPT").isGreaterThan(evalsBefore);
 	}
 
+	@Test
+	void presenceWritesAndReadsOverConnectionsItKeepsOpen() {
+		// Three nodes write their presence every heartbeat (1 s here) and read the
+		// others' every 500 ms, in pipelines: none of it opens a connection any more.
+		long before = connectionsReceived();
+		await().during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> connectionsReceived() - before <= 1);
+	}
+
+	private static long connectionsReceived() {
+		try (RedisConnection connection = nodeA.getBean(RedisConnectionFactory.class).getConnection()) {
+			Properties stats = connection.serverCommands().info("stats");
+			return Long.parseLong(stats.getProperty("total_connections_received"));
+		}
+	}
+
 	/** How many times Redis ran EVAL (the script sent along, after a NOSCRIPT). */
 	private static long evalCalls() {
 		try (RedisConnection connection = nodeA.getBean(RedisConnectionFactory.class).getConnection()) {
