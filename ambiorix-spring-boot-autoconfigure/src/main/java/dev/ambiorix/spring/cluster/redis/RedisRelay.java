@@ -45,14 +45,15 @@ import org.springframework.core.log.LogMessage;
  * through Redis Streams: one, or several that Redis Cluster can spread over shards.
  * <p>
  * The sending node writes each frame once, already serialized, with {@code XADD MAXLEN ~}
- * from a single writer thread, in batches that a script appends atomically, always to the
- * same stream (taken in turn when the node first writes), so that stream holds the node's
- * envelopes in the order they were sent. Every node reads every stream from a cursor of
- * its own with {@code XREAD BLOCK}, one thread and connection per stream (a blocking read
- * names one key, which Redis Cluster needs), and delivers each entry to its own clients;
- * it skips its own entries, which it delivered locally when they were sent. A dropped
- * connection is resumed from the cursor, so nothing is lost while the stream still holds
- * the entries.
+ * from a single writer thread, in batches that a script appends atomically (a batch of
+ * one with a plain {@code XADD}, atomic by itself), always to the same stream (taken in
+ * turn when the node first writes), so that stream holds the node's envelopes in the
+ * order they were sent. Every node reads every stream from a cursor of its own with
+ * {@code XREAD BLOCK}, one thread and connection per stream (a blocking read names one
+ * key, which Redis Cluster needs), and delivers each entry to its own clients; it skips
+ * its own entries, which it delivered locally when they were sent. A dropped connection
+ * is resumed from the cursor, so nothing is lost while the stream still holds the
+ * entries.
  * <p>
  * Each entry carries its node's sequence number. A batch whose write failed is written
  * again, which can put the batch in the stream twice, one copy after the other; readers
