@@ -37,14 +37,21 @@ const WINDOW = Number(option('--window') || 2);
 // thread); the streams pay off on Redis Cluster, where they can land on other shards.
 const STREAMS = Number(option('--streams') || 1);
 // Each round runs the four systems once (connecting 1,000 clients, then a window; under
-// a minute a round even on a loaded machine). The warm-up round's windows are five times
-// as long (20 s): after two 4 s windows the JVMs' C2 compiler threads still took a quarter
-// of a node's CPU in the next window, which counted against the JVMs. The compiler
-// threads' share is measured in every window. The whole scenario stays under 12 minutes,
+// a minute a round even on a loaded machine). Before the rounds, each system warms up
+// until it is steady: a first window five times as long as a measured one (20 s), then,
+// for the JVMs, further windows of 8 s until the JIT compiler threads (C1, C2) take less
+// than 5 % of the nodes' CPU in a window, at most 60 s of windows in all; Socket.IO's nodes
+// (whose V8 compiler threads cannot be told apart here) then warm up as long as the
+// longest JVM did, so that both sides are measured after the same warm-up. After one 20 s
+// window the compiler threads still took a fifth of starter-2's CPU in the rounds: what a
+// long-running server does not pay. The compiler threads' share is measured in every
+// window and every warm-up window is recorded. The whole scenario stays under 12 minutes,
 // servers' start-up included.
 const plan = quick
-  ? { rounds: 1, fanoutMs: 2000, warmupScale: 2, budgetSeconds: 240, roundLimitSeconds: 120, pauseMs: 200 }
-  : { rounds: 4, fanoutMs: 4000, warmupScale: 5, budgetSeconds: 560, roundLimitSeconds: 120, pauseMs: 500 };
+  ? { rounds: 1, fanoutMs: 2000, warmupScale: 2, warmupStepMs: 2000, warmupCapMs: 8000, jitSettledShare: 0.05, budgetSeconds: 240, roundLimitSeconds: 120, pauseMs: 200 }
+  : { rounds: 4, fanoutMs: 4000, warmupScale: 5, warmupStepMs: 8000, warmupCapMs: 60000, jitSettledShare: 0.05, budgetSeconds: 600, roundLimitSeconds: 120, pauseMs: 500 };
+// --warmup fixed keeps the single first window (the runs before 27 November).
+if (option('--warmup') === 'fixed') plan.warmupCapMs = plan.fanoutMs * plan.warmupScale;
 if (option('--rounds')) plan.rounds = Number(option('--rounds'));
 
 const outDir = path.join(root, 'results', option('--out') || (quick ? 'quick/cluster' : 'cluster'));
@@ -57,7 +64,8 @@ const log = (...parts) => console.log(`[${((Date.now() - startedAt) / 1000).toFi
 
 // The same JVM flags as the other scenarios (harness.js).
 const JVM_FLAGS = ['-Xms256m', '-Xmx2g', '-XX:+UseG1GC'];
-const starterJar = path.join(root, 'servers/starter/target/bench-server-starter.jar');
+// --starter-jar PATH runs another build of the bench server (a before-and-after comparison).
+const starterJar = option('--starter-jar') ? path.resolve(option('--starter-jar')) : path.join(root, 'servers/starter/target/bench-server-starter.jar');
 const starter = (port, extra = []) => [
   'java',
   [...JVM_FLAGS, '-jar', starterJar, `--server.port=${port}`, '--server.address=127.0.0.1', '--spring.main.banner-mode=off', '--logging.level.root=WARN', ...extra],
@@ -286,6 +294,32 @@ function runFanout(system, redis, durationMs) {
   });
 }
 
+/** The JIT compiler threads' share of the nodes' CPU in one window (JVMs only). */
+const jitShare = (result) => (result && !result.error && result.jitCpuUsPerDelivery !== null && result.nodesCpuUsPerDelivery ? result.jitCpuUsPerDelivery / result.nodesCpuUsPerDelivery : null);
+
+/**
+ * Warms a system up until it is steady (see plan): its last window's result, with every
+ * window's duration, JIT share and CPU per delivery under `warmup`.
+ */
+async function warmUp(system, redis, longestJvmWarmupMs) {
+  const windows = [];
+  let spentMs = 0;
+  let result = null;
+  const first = Math.round(plan.fanoutMs * plan.warmupScale);
+  const target = system.protocol === 'ambiorix' ? plan.warmupCapMs : Math.min(plan.warmupCapMs, Math.max(first, longestJvmWarmupMs));
+  for (let durationMs = first; ; durationMs = plan.warmupStepMs) {
+    result = await runFanout(system, redis, durationMs);
+    spentMs += durationMs;
+    const share = jitShare(result);
+    windows.push({ ms: durationMs, jitShare: share, nodesCpuUsPerDelivery: result.nodesCpuUsPerDelivery ?? null, deliveriesPerSec: result.deliveriesPerSec ?? null });
+    log(`warm-up window ${system.id}: ${durationMs} ms, JIT share ${share === null ? '—' : `${(share * 100).toFixed(1)} %`}, ${result.nodesCpuUsPerDelivery?.toFixed(2)} µs/delivery`);
+    if (result.error || spentMs + plan.warmupStepMs > target) break;
+    if (system.protocol === 'ambiorix' && share !== null && share < plan.jitSettledShare) break;
+    await sleep(plan.pauseMs);
+  }
+  return { ...result, warmup: { ms: spentMs, settled: system.protocol === 'ambiorix' ? jitShare(result) !== null && jitShare(result) < plan.jitSettledShare : null, windows } };
+}
+
 const METRICS = [
   ['deliveriesPerSec', 'deliveries/s', 0],
   ['lastClientP50Ms', 'last client p50 ms', 1],
@@ -335,13 +369,13 @@ function summarise(rounds) {
 const format = (value, digits) => (value === null || value === undefined ? '—' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}×`);
 
-function markdown(info, medians, rounds) {
+function markdown(info, medians, rounds, warmups = {}) {
   const lines = [];
   lines.push(`# Cluster fan-out to ${CLIENTS} clients (${quick ? 'quick' : 'full'} mode)`);
   lines.push('');
   lines.push(`${info.date} · ${info.cpu} · ${info.memoryGiB} GiB · Linux ${info.kernel} · ${info.java} · Node ${info.node} · ${info.redis} · socket.io ${info.socketio}, @socket.io/redis-streams-adapter ${info.adapter}, redis (client) ${info.redisClient}`);
   lines.push('');
-  lines.push(`${CLIENTS} clients (split evenly over the nodes, the sender on the first), ${WINDOW} broadcasts in flight, ${plan.fanoutMs} ms windows, starter-2's relay over ${STREAMS} stream${STREAMS === 1 ? '' : 's'}; medians of ${rounds.length} interleaved rounds after a warm-up round; ratios are of medians (for times and CPU, below 1 is better).`);
+  lines.push(`${CLIENTS} clients (split evenly over the nodes, the sender on the first), ${WINDOW} broadcasts in flight, ${plan.fanoutMs} ms windows, starter-2's relay over ${STREAMS} stream${STREAMS === 1 ? '' : 's'}; medians of ${rounds.length} interleaved rounds after a warm-up (below); ratios are of medians (for times and CPU, below 1 is better).`);
   lines.push(`Load average at the start: ${info.loadAverageAtStart.map((v) => v.toFixed(1)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores: **the machine was loaded** by other work during this run; read the ratios, not the absolute figures.`);
   lines.push('');
   const header = ['metric', ...SYSTEMS.map((s) => s.id), ...RATIOS.map(([, , label]) => label)];
@@ -353,6 +387,15 @@ function markdown(info, medians, rounds) {
     lines.push(`| ${row.join(' | ')} |`);
   }
   const errors = SYSTEMS.flatMap((s) => (medians[s.id].errors || []).map((e) => `${s.id}: ${e}`));
+  if (Object.keys(warmups).length) {
+    lines.push('', `Warm-up (windows until the JIT compiler threads took under ${plan.jitSettledShare * 100} % of a JVM system's nodes' CPU, at most ${plan.warmupCapMs / 1000} s; Socket.IO as long as the longest JVM): JIT share, µs/delivery of each window`, '');
+    for (const { id } of SYSTEMS) {
+      const w = warmups[id];
+      if (!w) continue;
+      const windows = w.windows.map((x) => `${x.ms / 1000} s: ${x.jitShare === null ? '' : `${(x.jitShare * 100).toFixed(1)} %, `}${format(x.nodesCpuUsPerDelivery, 2)}`).join('; ');
+      lines.push(`- ${id}: ${w.ms / 1000} s${w.settled === null ? '' : w.settled ? ', settled' : ', not settled within the cap'} (${windows})`);
+    }
+  }
   if (errors.length) lines.push('', `Errors: ${errors.join('; ')}`);
   lines.push('');
   lines.push('Every round:');
@@ -412,14 +455,18 @@ async function main() {
     })
   );
   const rounds = [];
+  const warmups = {};
   const write = () => {
     const medians = summarise(rounds);
-    const output = { mode: quick ? 'quick' : 'full', plan, clients: CLIENTS, window: WINDOW, streams: STREAMS, machine: info, systems: SYSTEMS.map((s) => s.id), medians, rounds, roundsCompleted: rounds.length, durationSeconds: (Date.now() - startedAt) / 1000 };
+    const output = { mode: quick ? 'quick' : 'full', plan, starterJar: path.relative(root, starterJar), clients: CLIENTS, window: WINDOW, streams: STREAMS, machine: info, systems: SYSTEMS.map((s) => s.id), medians, warmups, rounds, roundsCompleted: rounds.length, durationSeconds: (Date.now() - startedAt) / 1000 };
     fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(output, null, 2) + '\n');
-    fs.writeFileSync(path.join(outDir, 'results.md'), markdown(info, medians, rounds) + '\n');
+    fs.writeFileSync(path.join(outDir, 'results.md'), markdown(info, medians, rounds, warmups) + '\n');
     return medians;
   };
   let lastRoundSeconds = 0;
+  let longestJvmWarmupMs = 0;
+  // The JVMs warm up first, so that Socket.IO's warm-up can match the longest of theirs.
+  const warmupOrder = [...systems.filter((s) => s.protocol === 'ambiorix'), ...systems.filter((s) => s.protocol !== 'ambiorix')];
   for (let round = 0; round <= plan.rounds; round++) {
     const elapsed = (Date.now() - startedAt) / 1000;
     if (round > 1 && elapsed + lastRoundSeconds > plan.budgetSeconds) {
@@ -428,11 +475,17 @@ async function main() {
     }
     const roundStarted = Date.now();
     const warmup = round === 0;
-    const order = systems.map((_, i) => systems[(i + round) % systems.length]);
+    const order = warmup ? warmupOrder : systems.map((_, i) => systems[(i + round) % systems.length]);
     const results = {};
     for (const system of order) {
       try {
-        results[system.id] = await runFanout(system, redis, Math.round(plan.fanoutMs * (warmup ? plan.warmupScale : 1)));
+        if (warmup) {
+          results[system.id] = await warmUp(system, redis, longestJvmWarmupMs);
+          if (system.protocol === 'ambiorix') longestJvmWarmupMs = Math.max(longestJvmWarmupMs, results[system.id].warmup.ms);
+          warmups[system.id] = results[system.id].warmup;
+        } else {
+          results[system.id] = await runFanout(system, redis, plan.fanoutMs);
+        }
       } catch (error) {
         results[system.id] = { error: String(error.message || error) };
       }
@@ -447,7 +500,7 @@ async function main() {
   }
   const medians = write();
   log(`wrote ${path.relative(process.cwd(), outDir) || '.'}/results.{json,md}`);
-  console.log('\n' + markdown(info, medians, rounds));
+  console.log('\n' + markdown(info, medians, rounds, warmups));
 }
 
 main()

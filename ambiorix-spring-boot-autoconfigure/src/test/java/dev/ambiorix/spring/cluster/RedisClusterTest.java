@@ -1,8 +1,12 @@
 package dev.ambiorix.spring.cluster;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import dev.ambiorix.spring.Member;
@@ -18,6 +22,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.web.socket.CloseStatus;
 
 import static dev.ambiorix.spring.cluster.Peers.call;
@@ -221,6 +230,70 @@ class RedisClusterTest {
 			sender.broadcast("n", i);
 		}
 		assertEveryReceiverGotInOrder(receivers, total);
+	}
+
+	@Test
+	void anEnvelopeToAllIsAnEntryWithItsOriginFirstAndNoEmptyTargetOrExceptedClient() {
+		AmbiorixConnection receiver = client(nodeB, null);
+		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).count() == 1);
+		RedisRelay relay = nodeA.getBean(RedisRelay.class);
+		clients(nodeA).broadcast("four", "fields");
+		assertThat(receiver.next().message().asString()).isEqualTo("fields");
+		try (RedisConnection connection = nodeA.getBean(RedisConnectionFactory.class).getConnection()) {
+			List<ByteRecord> last = connection.streamCommands()
+				.xRevRange(relay.streamKey(0).getBytes(StandardCharsets.UTF_8), Range.unbounded(),
+						Limit.limit().count(1));
+			assertThat(last).hasSize(1);
+			Map<String, String> fields = new LinkedHashMap<>();
+			last.get(0)
+				.getValue()
+				.forEach((key, value) -> fields.put(new String(key, StandardCharsets.UTF_8),
+						new String(value, StandardCharsets.UTF_8)));
+			// The recovery's number (r) too: the test application has recovery on.
+			assertThat(fields.keySet()).containsExactly("o", "s", "k", "f", "r");
+			assertThat(fields).containsEntry("o", relay.nodeId()).containsEntry("k", "a");
+		}
+	}
+
+	@Test
+	void aBurstAfterRedisForgotTheBatchScriptReachesEveryClientInOrderOnce() {
+		List<AmbiorixConnection> receivers = List.of(client(nodeB, null), client(nodeC, null));
+		await().atMost(Duration.ofSeconds(5)).until(() -> clients(nodeB).count() == 1 && clients(nodeC).count() == 1);
+		long evalsBefore = evalCalls();
+		redis.command("SCRIPT", "FLUSH");
+		int total = 5_000;
+		WebSocketClients sender = clients(nodeA);
+		for (int i = 0; i < total; i++) {
+			sender.broadcast("n", i);
+		}
+		assertEveryReceiverGotInOrder(receivers, total);
+		assertThat(evalCalls()).as("EVAL after NOSCRIPT").isGreaterThan(evalsBefore);
+	}
+
+	@Test
+	void presenceWritesAndReadsOverConnectionsItKeepsOpen() {
+		// Three nodes write their presence every heartbeat (1 s here) and read the
+		// others' every 500 ms, in pipelines: none of it opens a connection any more.
+		long before = connectionsReceived();
+		await().during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> connectionsReceived() - before <= 1);
+	}
+
+	private static long connectionsReceived() {
+		try (RedisConnection connection = nodeA.getBean(RedisConnectionFactory.class).getConnection()) {
+			Properties stats = connection.serverCommands().info("stats");
+			return Long.parseLong(stats.getProperty("total_connections_received"));
+		}
+	}
+
+	/** How many times Redis ran EVAL (the script sent along, after a NOSCRIPT). */
+	private static long evalCalls() {
+		try (RedisConnection connection = nodeA.getBean(RedisConnectionFactory.class).getConnection()) {
+			Properties stats = connection.serverCommands().info("commandstats");
+			String eval = (stats != null) ? stats.getProperty("cmdstat_eval") : null;
+			return (eval != null) ? Long.parseLong(eval.substring("calls=".length(), eval.indexOf(','))) : 0;
+		}
 	}
 
 	@Test

@@ -104,6 +104,15 @@ final class RedisMembership implements MemberDirectory, MembershipListener, Clus
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
+	/**
+	 * The connection of the scheduler's thread, kept from one flush or watch to the next:
+	 * a pipeline runs on a connection of its own, which Spring Data Redis (without a
+	 * pool) opens and closes with each {@link RedisConnection}, and a new TCP connection
+	 * every 50 ms cost both the node and Redis more than the commands. Dropped after a
+	 * failure.
+	 */
+	private volatile @Nullable RedisConnection schedulerConnection;
+
 	private volatile long lastHeartbeatNanos;
 
 	RedisMembership(LocalClients clients, RedisConnectionFactory connectionFactory, RedisKeys keys,
@@ -248,6 +257,7 @@ final class RedisMembership implements MemberDirectory, MembershipListener, Clus
 		scheduler.shutdownNow();
 		try {
 			scheduler.awaitTermination(5, TimeUnit.SECONDS);
+			dropSchedulerConnection();
 			try (RedisConnection connection = this.connectionFactory.getConnection()) {
 				connection.keyCommands().del(this.keys.node(this.keys.nodeId()));
 				connection.zSetCommands().zRem(this.keys.nodes(), RedisKeys.bytes(this.keys.nodeId()));
@@ -279,7 +289,8 @@ final class RedisMembership implements MemberDirectory, MembershipListener, Clus
 		Set<String> changed = new HashSet<>(this.dirty);
 		this.dirty.removeAll(changed);
 		byte[] key = this.keys.node(this.keys.nodeId());
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+		try {
+			RedisConnection connection = schedulerConnection();
 			Map<byte[], byte[]> entries = new LinkedHashMap<>();
 			List<byte[]> removed = new ArrayList<>();
 			if (heartbeat) {
@@ -316,6 +327,7 @@ final class RedisMembership implements MemberDirectory, MembershipListener, Clus
 			this.status.succeeded();
 		}
 		catch (RuntimeException ex) {
+			dropSchedulerConnection();
 			// Written again at the next try; a heartbeat rewrites everything anyway.
 			this.dirty.addAll(changed);
 			// Redis may come back empty, after a restart.
@@ -344,7 +356,35 @@ final class RedisMembership implements MemberDirectory, MembershipListener, Clus
 	 * gone.
 	 */
 	private void watch() {
-		readRemote();
+		try {
+			readRemote(schedulerConnection());
+		}
+		catch (RuntimeException ex) {
+			dropSchedulerConnection();
+			this.status.failed(ex);
+		}
+	}
+
+	private RedisConnection schedulerConnection() {
+		RedisConnection connection = this.schedulerConnection;
+		if (connection == null || connection.isClosed()) {
+			connection = this.connectionFactory.getConnection();
+			this.schedulerConnection = connection;
+		}
+		return connection;
+	}
+
+	private void dropSchedulerConnection() {
+		RedisConnection connection = this.schedulerConnection;
+		this.schedulerConnection = null;
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not close the presence connection", ex);
+			}
+		}
 	}
 
 	private void lost(String nodeId, Map<String, RemoteMember> members) {
@@ -365,43 +405,47 @@ final class RedisMembership implements MemberDirectory, MembershipListener, Clus
 	 */
 	private Map<String, Map<String, RemoteMember>> readRemote() {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			Set<byte[]> registered = connection.zSetCommands().zRange(this.keys.nodes(), 0, -1);
-			List<String> others = new ArrayList<>();
-			if (registered != null) {
-				for (byte[] id : registered) {
-					String nodeId = RedisKeys.string(id);
-					if (!nodeId.equals(this.keys.nodeId())) {
-						others.add(nodeId);
-					}
-				}
-			}
-			if (others.isEmpty()) {
-				return remember(Map.of());
-			}
-			connection.openPipeline();
-			for (String nodeId : others) {
-				connection.hashCommands().hGetAll(this.keys.node(nodeId));
-			}
-			List<@Nullable Object> hashes = connection.closePipeline();
-			Map<String, Map<String, RemoteMember>> nodes = new HashMap<>();
-			List<byte[]> gone = new ArrayList<>();
-			for (int i = 0; i < others.size(); i++) {
-				Object hash = (i < hashes.size()) ? hashes.get(i) : null;
-				if (!(hash instanceof Map<?, ?> fields) || fields.isEmpty()) {
-					gone.add(RedisKeys.bytes(others.get(i)));
-					continue;
-				}
-				nodes.put(others.get(i), parse(fields));
-			}
-			if (!gone.isEmpty()) {
-				connection.zSetCommands().zRem(this.keys.nodes(), gone.toArray(new byte[0][]));
-			}
-			return remember(nodes);
+			return readRemote(connection);
 		}
 		catch (RuntimeException ex) {
 			this.status.failed(ex);
 			return this.remote;
 		}
+	}
+
+	private Map<String, Map<String, RemoteMember>> readRemote(RedisConnection connection) {
+		Set<byte[]> registered = connection.zSetCommands().zRange(this.keys.nodes(), 0, -1);
+		List<String> others = new ArrayList<>();
+		if (registered != null) {
+			for (byte[] id : registered) {
+				String nodeId = RedisKeys.string(id);
+				if (!nodeId.equals(this.keys.nodeId())) {
+					others.add(nodeId);
+				}
+			}
+		}
+		if (others.isEmpty()) {
+			return remember(Map.of());
+		}
+		connection.openPipeline();
+		for (String nodeId : others) {
+			connection.hashCommands().hGetAll(this.keys.node(nodeId));
+		}
+		List<@Nullable Object> hashes = connection.closePipeline();
+		Map<String, Map<String, RemoteMember>> nodes = new HashMap<>();
+		List<byte[]> gone = new ArrayList<>();
+		for (int i = 0; i < others.size(); i++) {
+			Object hash = (i < hashes.size()) ? hashes.get(i) : null;
+			if (!(hash instanceof Map<?, ?> fields) || fields.isEmpty()) {
+				gone.add(RedisKeys.bytes(others.get(i)));
+				continue;
+			}
+			nodes.put(others.get(i), parse(fields));
+		}
+		if (!gone.isEmpty()) {
+			connection.zSetCommands().zRem(this.keys.nodes(), gone.toArray(new byte[0][]));
+		}
+		return remember(nodes);
 	}
 
 	private Map<String, Map<String, RemoteMember>> remember(Map<String, Map<String, RemoteMember>> nodes) {

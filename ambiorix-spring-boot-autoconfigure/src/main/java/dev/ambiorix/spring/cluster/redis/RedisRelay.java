@@ -1,8 +1,13 @@
 package dev.ambiorix.spring.cluster.redis;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,8 +28,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
@@ -38,14 +45,15 @@ import org.springframework.core.log.LogMessage;
  * through Redis Streams: one, or several that Redis Cluster can spread over shards.
  * <p>
  * The sending node writes each frame once, already serialized, with {@code XADD MAXLEN ~}
- * from a single writer thread, in batches that a script appends atomically, always to the
- * same stream (taken in turn when the node first writes), so that stream holds the node's
- * envelopes in the order they were sent. Every node reads every stream from a cursor of
- * its own with {@code XREAD BLOCK}, one thread and connection per stream (a blocking read
- * names one key, which Redis Cluster needs), and delivers each entry to its own clients;
- * it skips its own entries, which it delivered locally when they were sent. A dropped
- * connection is resumed from the cursor, so nothing is lost while the stream still holds
- * the entries.
+ * from a single writer thread, in batches that a script appends atomically (a batch of
+ * one with a plain {@code XADD}, atomic by itself), always to the same stream (taken in
+ * turn when the node first writes), so that stream holds the node's envelopes in the
+ * order they were sent. Every node reads every stream from a cursor of its own with
+ * {@code XREAD BLOCK}, one thread and connection per stream (a blocking read names one
+ * key, which Redis Cluster needs), and delivers each entry to its own clients; it skips
+ * its own entries, which it delivered locally when they were sent. A dropped connection
+ * is resumed from the cursor, so nothing is lost while the stream still holds the
+ * entries.
  * <p>
  * Each entry carries its node's sequence number. A batch whose write failed is written
  * again, which can put the batch in the stream twice, one copy after the other; readers
@@ -66,23 +74,47 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	/**
 	 * Appends a batch in one step: a batch is in the stream whole or not at all, so a
 	 * batch written again after a lost reply only ever follows itself, and readers can
-	 * drop it by sequence number without ever skipping an envelope.
+	 * drop it by sequence number without ever skipping an envelope. {@code ARGV[1]} is
+	 * the retention, then each entry is its number of fields followed by its fields and
+	 * values (only those it needs: an envelope to all clients with no excepted client has
+	 * four).
 	 */
-	private static final byte[] APPEND_BATCH = RedisKeys.bytes("""
-			for i = 3, #ARGV, 6 do
-			  if ARGV[i + 1] == 'G' or ARGV[i + 1] == 'U' then
-			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
-			      'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'c', ARGV[i + 4])
-			  elseif ARGV[i + 5] == '' then
-			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
-			      'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'f', ARGV[i + 4])
-			  else
-			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'o', ARGV[2], 's', ARGV[i],
-			      'k', ARGV[i + 1], 't', ARGV[i + 2], 'x', ARGV[i + 3], 'f', ARGV[i + 4], 'r', ARGV[i + 5])
-			  end
+	private static final String APPEND_BATCH = """
+			local i, appended = 2, 0
+			while i <= #ARGV do
+			  local fields = tonumber(ARGV[i])
+			  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, i + 1, i + 2 * fields))
+			  i = i + 1 + 2 * fields
+			  appended = appended + 1
 			end
-			return (#ARGV - 2) / 6
-			""");
+			return appended
+			""";
+
+	private static final byte[] APPEND_BATCH_BYTES = RedisKeys.bytes(APPEND_BATCH);
+
+	/** The script's SHA-1, with which {@code EVALSHA} runs it without sending it. */
+	private static final byte[] APPEND_BATCH_SHA = RedisKeys.bytes(sha1(APPEND_BATCH));
+
+	/** An entry's number of fields, as the script reads it. */
+	private static final byte[][] COUNTS = { RedisKeys.bytes("0"), RedisKeys.bytes("1"), RedisKeys.bytes("2"),
+			RedisKeys.bytes("3"), RedisKeys.bytes("4"), RedisKeys.bytes("5"), RedisKeys.bytes("6"),
+			RedisKeys.bytes("7"), RedisKeys.bytes("8") };
+
+	private static final byte[] ORIGIN = RedisKeys.bytes("o");
+
+	private static final byte[] SEQUENCE = RedisKeys.bytes("s");
+
+	private static final byte[] KIND = RedisKeys.bytes("k");
+
+	private static final byte[] TARGET = RedisKeys.bytes("t");
+
+	private static final byte[] EXCEPT = RedisKeys.bytes("x");
+
+	private static final byte[] FRAME = RedisKeys.bytes("f");
+
+	private static final byte[] CLOSE = RedisKeys.bytes("c");
+
+	private static final byte[] STAMP = RedisKeys.bytes("r");
 
 	private static final Duration BLOCK = Duration.ofSeconds(1);
 
@@ -135,6 +167,15 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	/** The entry each stream has been read up to, {@code null} before its first read. */
 	private final AtomicReferenceArray<@Nullable String> cursors;
 
+	/** The key of each stream, as bytes. */
+	private final byte[][] streamBytes;
+
+	private final byte[] nodeIdBytes;
+
+	private final byte[] retentionBytes;
+
+	private final XAddOptions appendOptions;
+
 	/** The stream this node appends to, -1 until it took its turn. */
 	private volatile int ownStream = -1;
 
@@ -153,6 +194,10 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 			streamKeys.add(keys.relay(stream, streams));
 		}
 		this.streamKeys = List.copyOf(streamKeys);
+		this.streamBytes = streamKeys.stream().map(RedisKeys::bytes).toArray(byte[][]::new);
+		this.nodeIdBytes = RedisKeys.bytes(keys.nodeId());
+		this.retentionBytes = RedisKeys.bytes(Long.toString(retention));
+		this.appendOptions = XAddOptions.maxlen(retention).approximateTrimming(true);
 	}
 
 	@Override
@@ -473,26 +518,106 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 	}
 
 	private void write(List<Outgoing> batch) {
-		byte[][] keysAndArgs = new byte[3 + batch.size() * 6][];
-		keysAndArgs[1] = RedisKeys.bytes(Long.toString(this.retention));
-		keysAndArgs[2] = RedisKeys.bytes(this.keys.nodeId());
-		int i = 3;
-		for (Outgoing envelope : batch) {
-			keysAndArgs[i++] = RedisKeys.bytes(Long.toString(envelope.sequence()));
-			keysAndArgs[i++] = envelope.kind().code;
-			keysAndArgs[i++] = RedisKeys.bytes(envelope.target());
-			keysAndArgs[i++] = RedisKeys.bytes((envelope.exceptId() != null) ? envelope.exceptId() : "");
-			keysAndArgs[i++] = RedisKeys.bytes(envelope.frame());
-			// The recovery's number of the entry on its node, empty when recovery is off.
-			keysAndArgs[i++] = RedisKeys.bytes((envelope.stamp() > 0) ? Long.toString(envelope.stamp()) : "");
-		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			keysAndArgs[0] = stream(ownStream(connection));
-			connection.scriptingCommands().eval(APPEND_BATCH, ReturnType.INTEGER, 1, keysAndArgs);
+			byte[] stream = this.streamBytes[ownStream(connection)];
+			if (batch.size() == 1) {
+				// One XADD is in the stream whole or not at all by itself: no script.
+				List<byte[]> fields = fields(batch.get(0));
+				Map<byte[], byte[]> entry = new LinkedHashMap<>(fields.size());
+				for (int i = 0; i < fields.size(); i += 2) {
+					entry.put(fields.get(i), fields.get(i + 1));
+				}
+				connection.streamCommands().xAdd(MapRecord.create(stream, entry), this.appendOptions);
+			}
+			else {
+				appendBatch(connection, stream, batch);
+			}
 			for (Outgoing envelope : batch) {
 				this.writtenStamp.accumulateAndGet(envelope.stamp(), Math::max);
 			}
 			this.relayedOut.addAndGet(batch.size());
+		}
+	}
+
+	/**
+	 * Append a batch with the script, by its SHA-1 ({@code EVALSHA}); when Redis does not
+	 * have it (first use, a restarted Redis, another shard), {@code NOSCRIPT} wrote
+	 * nothing, and {@code EVAL} sends it along.
+	 */
+	private void appendBatch(RedisConnection connection, byte[] stream, List<Outgoing> batch) {
+		List<byte[]> keysAndArgs = new ArrayList<>(2 + batch.size() * 13);
+		keysAndArgs.add(stream);
+		keysAndArgs.add(this.retentionBytes);
+		for (Outgoing envelope : batch) {
+			List<byte[]> fields = fields(envelope);
+			keysAndArgs.add(COUNTS[fields.size() / 2]);
+			keysAndArgs.addAll(fields);
+		}
+		byte[][] array = keysAndArgs.toArray(new byte[0][]);
+		try {
+			connection.scriptingCommands().evalSha(APPEND_BATCH_SHA, ReturnType.INTEGER, 1, array);
+		}
+		catch (RuntimeException ex) {
+			if (!isNoScript(ex)) {
+				throw ex;
+			}
+			connection.scriptingCommands().eval(APPEND_BATCH_BYTES, ReturnType.INTEGER, 1, array);
+		}
+	}
+
+	/**
+	 * The fields and values of an envelope's entry, only those it needs: origin, sequence
+	 * number, kind, then the target and the excepted client when there are any, the frame
+	 * (or a close's status) and the recovery's number when recovery numbered it. A node
+	 * of an earlier version reads a missing target as none and a missing excepted client
+	 * as none too.
+	 */
+	private List<byte[]> fields(Outgoing envelope) {
+		List<byte[]> fields = new ArrayList<>(14);
+		fields.add(ORIGIN);
+		fields.add(this.nodeIdBytes);
+		fields.add(SEQUENCE);
+		fields.add(RedisKeys.bytes(Long.toString(envelope.sequence())));
+		fields.add(KIND);
+		fields.add(envelope.kind().code);
+		if (!envelope.target().isEmpty()) {
+			fields.add(TARGET);
+			fields.add(RedisKeys.bytes(envelope.target()));
+		}
+		String exceptId = envelope.exceptId();
+		if (exceptId != null && !exceptId.isEmpty()) {
+			fields.add(EXCEPT);
+			fields.add(RedisKeys.bytes(exceptId));
+		}
+		fields.add(envelope.kind().isClose() ? CLOSE : FRAME);
+		fields.add(RedisKeys.bytes(envelope.frame()));
+		if (envelope.stamp() > 0) {
+			fields.add(STAMP);
+			fields.add(RedisKeys.bytes(Long.toString(envelope.stamp())));
+		}
+		return fields;
+	}
+
+	private static boolean isNoScript(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			String message = cause.getMessage();
+			if (message != null && message.contains("NOSCRIPT")) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	private static String sha1(String script) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
@@ -587,38 +712,64 @@ public final class RedisRelay implements FrameDelivery, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Deliver one entry to this node's clients, unless it is this node's own (the writer
+	 * puts the origin first, so an own entry is dropped at its first field) or a copy of
+	 * one delivered already.
+	 */
 	private boolean deliver(Map<byte[], byte[]> raw) {
-		Map<String, byte[]> fields = new HashMap<>(8);
-		raw.forEach((key, value) -> fields.put(RedisKeys.string(key), value));
-		byte[] originBytes = fields.get("o");
-		byte[] sequenceBytes = fields.get("s");
-		byte[] kindBytes = fields.get("k");
-		if (originBytes == null || sequenceBytes == null || kindBytes == null) {
+		byte[] originBytes = null;
+		byte[] sequenceBytes = null;
+		byte[] kindBytes = null;
+		byte[] targetBytes = null;
+		byte[] exceptBytes = null;
+		byte[] frameBytes = null;
+		byte[] closeBytes = null;
+		byte[] stampBytes = null;
+		for (Map.Entry<byte[], byte[]> field : raw.entrySet()) {
+			byte[] key = field.getKey();
+			if (key.length != 1) {
+				continue;
+			}
+			byte[] value = field.getValue();
+			switch (key[0]) {
+				case 'o' -> {
+					if (Arrays.equals(value, this.nodeIdBytes)) {
+						return false;
+					}
+					originBytes = value;
+				}
+				case 's' -> sequenceBytes = value;
+				case 'k' -> kindBytes = value;
+				case 't' -> targetBytes = value;
+				case 'x' -> exceptBytes = value;
+				case 'f' -> frameBytes = value;
+				case 'c' -> closeBytes = value;
+				case 'r' -> stampBytes = value;
+				default -> {
+				}
+			}
+		}
+		if (originBytes == null || sequenceBytes == null || kindBytes == null || kindBytes.length == 0) {
 			return false;
 		}
 		Kind kind = Kind.of(kindBytes);
-		byte[] frameBytes = fields.get(kind.isClose() ? "c" : "f");
-		if (frameBytes == null) {
+		byte[] payload = kind.isClose() ? closeBytes : frameBytes;
+		if (payload == null) {
 			return false;
 		}
 		String origin = RedisKeys.string(originBytes);
-		if (origin.equals(this.keys.nodeId())) {
-			return false;
-		}
 		long sequence = Long.parseLong(RedisKeys.string(sequenceBytes));
 		Long last = this.delivered.get(origin);
 		if (last != null && sequence <= last) {
 			return false;
 		}
 		this.delivered.put(origin, sequence);
-		byte[] targetBytes = fields.get("t");
-		byte[] exceptBytes = fields.get("x");
 		String target = (targetBytes != null) ? RedisKeys.string(targetBytes) : "";
 		String exceptId = (exceptBytes != null && exceptBytes.length > 0) ? RedisKeys.string(exceptBytes) : null;
-		String frame = RedisKeys.string(frameBytes);
-		byte[] stampBytes = fields.get("r");
-		Stamp stamp = (stampBytes != null) ? Stamp.of(frame, origin, Long.parseLong(RedisKeys.string(stampBytes)))
-				: null;
+		String frame = RedisKeys.string(payload);
+		Stamp stamp = (stampBytes != null && stampBytes.length > 0)
+				? Stamp.of(frame, origin, Long.parseLong(RedisKeys.string(stampBytes))) : null;
 		switch (kind) {
 			case ALL -> this.local.toAll(frame, exceptId, stamp);
 			case GROUP -> this.local.toGroup(target, frame, exceptId, stamp);
