@@ -17,6 +17,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
+const { freePort } = require('./ports');
 const http = require('node:http');
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 
@@ -110,16 +111,6 @@ function compilerSeconds(pid) {
     }
   }
   return ticks / CLK_TCK;
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function httpGet(port, pathname, timeoutMs) {

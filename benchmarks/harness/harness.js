@@ -12,7 +12,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const net = require('node:net');
+const { freePort } = require('./ports');
 const http = require('node:http');
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const { drawChart } = require('./chart');
@@ -165,16 +165,6 @@ function procStatus(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name) => Number((status.match(new RegExp(`^${name}:\\s+(\\d+)`, 'm')) || [])[1]);
   return { rssKb: field('VmRSS'), threads: field('Threads') };
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function httpGet(port, pathname, timeoutMs = 30000) {

@@ -9,7 +9,7 @@
 // (jcmd Compiler.perfmap) so that perf names JIT-compiled frames.
 const fs = require('node:fs');
 const path = require('node:path');
-const net = require('node:net');
+const { freePort } = require('./ports');
 const http = require('node:http');
 const { spawn, spawnSync } = require('node:child_process');
 
@@ -25,16 +25,6 @@ const jars = {
   'starter-tomcat': path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'),
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function ready(port) {
   return new Promise((resolve) => {
