@@ -2,12 +2,10 @@ package dev.ambiorix.client;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,28 +19,17 @@ class HeartbeatTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
-
-	@AfterEach
-	void stop() throws Exception {
-		while (!this.toClose.isEmpty()) {
-			this.toClose.pop().close();
-		}
-	}
-
-	private <T extends AutoCloseable> T closeLater(T closeable) {
-		this.toClose.push(closeable);
-		return closeable;
-	}
+	@RegisterExtension
+	final CloseAfterEach closer = new CloseAfterEach();
 
 	@Test
 	void aConnectionThatGoesSilentWithoutACloseIsDroppedAndReplaced() throws Exception {
 		int port = ClientTestApplication.freePort();
-		closeLater(ClientTestApplication.start(port));
-		BlackHoleProxy proxy = closeLater(new BlackHoleProxy(port));
+		this.closer.closeLater(ClientTestApplication.start(port));
+		BlackHoleProxy proxy = this.closer.closeLater(new BlackHoleProxy(port));
 		RecordingListener events = new RecordingListener();
-		AmbiorixClient client = closeLater(
-				client(proxy, events).heartbeat(Duration.ofMillis(500), Duration.ofMillis(500)).build());
+		AmbiorixClient client = this.closer
+			.closeLater(client(proxy, events).heartbeat(Duration.ofMillis(500), Duration.ofMillis(500)).build());
 		client.connect().get(10, TimeUnit.SECONDS);
 		assertThat(client.request("increment", 1, Integer.class).get(10, TimeUnit.SECONDS)).isEqualTo(2);
 
@@ -55,10 +42,10 @@ class HeartbeatTest {
 	@Test
 	void withoutTheHeartbeatASilentConnectionLooksOpen() throws Exception {
 		int port = ClientTestApplication.freePort();
-		closeLater(ClientTestApplication.start(port));
-		BlackHoleProxy proxy = closeLater(new BlackHoleProxy(port));
+		this.closer.closeLater(ClientTestApplication.start(port));
+		BlackHoleProxy proxy = this.closer.closeLater(new BlackHoleProxy(port));
 		RecordingListener events = new RecordingListener();
-		AmbiorixClient client = closeLater(client(proxy, events).noHeartbeat().build());
+		AmbiorixClient client = this.closer.closeLater(client(proxy, events).noHeartbeat().build());
 		client.connect().get(10, TimeUnit.SECONDS);
 
 		proxy.swallowCurrentConnections();
@@ -69,12 +56,13 @@ class HeartbeatTest {
 	@Test
 	void aQuietServerThatAnswersPingsKeepsTheConnection() throws Exception {
 		int port = ClientTestApplication.freePort();
-		closeLater(ClientTestApplication.start(port));
+		this.closer.closeLater(ClientTestApplication.start(port));
 		RecordingListener events = new RecordingListener();
-		AmbiorixClient client = closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
-			.listener(events)
-			.heartbeat(Duration.ofMillis(200), Duration.ofMillis(1000))
-			.build());
+		AmbiorixClient client = this.closer
+			.closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+				.listener(events)
+				.heartbeat(Duration.ofMillis(200), Duration.ofMillis(1000))
+				.build());
 		client.connect().get(10, TimeUnit.SECONDS);
 		// Ten heartbeat intervals of silence from the application, answered pings only.
 		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(client::isOpen);

@@ -2,8 +2,6 @@ package dev.ambiorix.client;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -11,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.client.ClientTestApplication.Inbox;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -27,29 +25,19 @@ class ReconnectTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
-	private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
-
-	@AfterEach
-	void stop() throws Exception {
-		while (!this.toClose.isEmpty()) {
-			this.toClose.pop().close();
-		}
-	}
-
-	private <T extends AutoCloseable> T closeLater(T closeable) {
-		this.toClose.push(closeable);
-		return closeable;
-	}
+	@RegisterExtension
+	final CloseAfterEach closer = new CloseAfterEach();
 
 	@Test
 	void reconnectsAfterTheServerRestartsAndDeliversQueuedSendsInOrder() throws Exception {
 		int port = ClientTestApplication.freePort();
-		ConfigurableApplicationContext first = closeLater(ClientTestApplication.start(port));
+		ConfigurableApplicationContext first = this.closer.closeLater(ClientTestApplication.start(port));
 		RecordingListener events = new RecordingListener();
-		AmbiorixClient client = closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
-			.reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(400), 2))
-			.listener(events)
-			.build());
+		AmbiorixClient client = this.closer
+			.closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+				.reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(400), 2))
+				.listener(events)
+				.build());
 		client.connect().get(10, TimeUnit.SECONDS);
 		client.send("collect", "before");
 		await().atMost(WAIT)
@@ -70,7 +58,7 @@ class ReconnectTest {
 		assertThat(client.queued()).isEqualTo(6);
 		await().atMost(WAIT).until(() -> events.reconnectDelays.size() >= 2);
 
-		ConfigurableApplicationContext second = closeLater(ClientTestApplication.start(port));
+		ConfigurableApplicationContext second = this.closer.closeLater(ClientTestApplication.start(port));
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(second.getBean(Inbox.class).messages)
 				.isEqualTo(List.of("queued 1", "queued 2", "queued 3", "queued 4", "queued 5")));
@@ -91,12 +79,13 @@ class ReconnectTest {
 	@Test
 	void withoutReconnectALostConnectionEndsTheClient() throws Exception {
 		int port = ClientTestApplication.freePort();
-		ConfigurableApplicationContext server = closeLater(ClientTestApplication.start(port));
+		ConfigurableApplicationContext server = this.closer.closeLater(ClientTestApplication.start(port));
 		RecordingListener events = new RecordingListener();
-		AmbiorixClient client = closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
-			.reconnect(ReconnectPolicy.none())
-			.listener(events)
-			.build());
+		AmbiorixClient client = this.closer
+			.closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+				.reconnect(ReconnectPolicy.none())
+				.listener(events)
+				.build());
 		client.connect().get(10, TimeUnit.SECONDS);
 		server.close();
 		await().atMost(WAIT).until(() -> !events.closeCodes.isEmpty());
@@ -108,10 +97,10 @@ class ReconnectTest {
 
 	@Test
 	void aFullQueueRefusesFurtherSends() {
-		AmbiorixClient client = closeLater(
-				AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + ClientTestApplication.freePort() + "/"))
-					.queueLimit(2)
-					.build());
+		AmbiorixClient client = this.closer
+			.closeLater(AmbiorixClient.builder(URI.create("ws://127.0.0.1:" + ClientTestApplication.freePort() + "/"))
+				.queueLimit(2)
+				.build());
 		client.send("collect", "1");
 		client.send("collect", "2");
 		assertThatExceptionOfType(AmbiorixQueueFullException.class).isThrownBy(() -> client.send("collect", "3"))

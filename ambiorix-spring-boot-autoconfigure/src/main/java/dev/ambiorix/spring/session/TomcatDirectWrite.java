@@ -110,8 +110,7 @@ final class TomcatDirectWrite {
 		Object endpoint = this.endpoint;
 		try {
 			if ((boolean) members.batchingAllowed.invokeExact(endpoint)
-					|| (long) members.sendTimeout.invokeExact(endpoint) > 0
-					|| (boolean) members.closed.invokeExact(endpoint)) {
+					|| (long) members.sendTimeout.invokeExact(endpoint) > 0) {
 				return false;
 			}
 		}
@@ -124,8 +123,9 @@ final class TomcatDirectWrite {
 			}
 		}
 		if (isClosed(members, endpoint)) {
-			// Tomcat wrote its close frame between the check above and the slot: no
-			// frame may follow it. Tomcat's usual way refuses the frame.
+			// Read once the slot is held: Tomcat sets it when it writes its close frame
+			// under the same slot, so no frame follows a close frame. Tomcat's usual way
+			// refuses the frame.
 			releaseFrame();
 			return false;
 		}
