@@ -16,6 +16,8 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +39,11 @@ import org.jspecify.annotations.Nullable;
  * later, on the thread Tomcat continues it on, with Tomcat's dispatch as before: nothing
  * ever waits for a slow client.
  * <p>
+ * On plain TCP with Tomcat's NIO connector, a frame first goes straight into the socket
+ * channel, under Tomcat's socket write lock and only when Tomcat has nothing of its own
+ * waiting to be written; Tomcat's write machinery (and its handler) is used only for what
+ * the socket did not take at once.
+ * <p>
  * Used only where every member it needs is reachable and the connection sends frames as
  * they are (no compression, no batching, no send timeout of Tomcat's own); otherwise
  * {@link #send} returns {@code false} and the frame takes Tomcat's usual path.
@@ -48,6 +55,14 @@ final class TomcatDirectWrite {
 	private static final byte FIN_TEXT = (byte) 0x81;
 
 	private static final @Nullable Members MEMBERS = Members.find();
+
+	/**
+	 * What Tomcat holds while it writes to a socket:
+	 * {@code SocketWrapperBase.writePending}.
+	 */
+	private static final @Nullable VarHandle WRITE_PENDING = findWritePending();
+
+	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
 	/** Tomcat's {@code WsRemoteEndpointImplServer}. */
 	private final Object endpoint;
@@ -137,6 +152,28 @@ final class TomcatDirectWrite {
 		catch (Throwable ex) {
 			logger.trace("Tomcat's write bookkeeping failed", ex);
 		}
+		ByteBuffer[] frame;
+		NioChannel channel = plainChannel(this.socket);
+		if (channel != null) {
+			ByteBuffer rest;
+			try {
+				rest = writeToChannel(channel, payload);
+			}
+			catch (IOException | RuntimeException ex) {
+				endMessage(handler, new SendResult(this.session, ex));
+				closeEndpoint();
+				return true;
+			}
+			if (rest == null) {
+				((NioEndpoint.NioSocketWrapper) this.socket).updateLastWrite();
+				endMessage(handler, new SendResult(this.session));
+				return true;
+			}
+			frame = (rest.hasRemaining()) ? new ByteBuffer[] { rest } : frame(payload);
+		}
+		else {
+			frame = frame(payload);
+		}
 		Write write = new Write(handler);
 		SendHandler end = write::end;
 		try {
@@ -152,8 +189,7 @@ final class TomcatDirectWrite {
 			// on a stalled client) makes this one NOT_DONE instead of blocking the
 			// sending thread, which may be serving thousands of clients.
 			SocketWrapperBase.CompletionState state = this.socket.write(SocketWrapperBase.BlockingMode.NON_BLOCK, -1,
-					TimeUnit.MILLISECONDS, null, SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, write,
-					header(payload.length), ByteBuffer.wrap(payload));
+					TimeUnit.MILLISECONDS, null, SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, write, frame);
 			if (state == SocketWrapperBase.CompletionState.NOT_DONE) {
 				write.failed(new IOException("A write of Tomcat's own is still pending on this connection"), null);
 			}
@@ -169,6 +205,100 @@ final class TomcatDirectWrite {
 			write.returned = true;
 		}
 		return true;
+	}
+
+	/**
+	 * Return the connection's channel when it is plain TCP (no TLS) on Tomcat's NIO
+	 * connector, or {@code null}.
+	 */
+	private static @Nullable NioChannel plainChannel(SocketWrapperBase<?> socket) {
+		if (socket instanceof NioEndpoint.NioSocketWrapper nio && WRITE_PENDING != null) {
+			NioChannel channel = nio.getSocket();
+			// Exactly NioChannel: TLS's subclass encrypts, and the closed channel fails.
+			if (channel != null && channel.getClass() == NioChannel.class) {
+				return channel;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Write the frame straight into the socket when nothing of Tomcat's is waiting to be
+	 * written there: Tomcat's own write allocates and stores an operation object per
+	 * frame, and the garbage collector pays for every such store into a long-lived
+	 * connection. A small frame comes from a per-thread copy of header and payload,
+	 * shared by every client of a broadcast, which the socket takes without copying it.
+	 * @return {@code null} when the whole frame was written; otherwise what is left of it
+	 * (empty when nothing was written because Tomcat has a write of its own pending),
+	 * which Tomcat's usual write continues
+	 */
+	private @Nullable ByteBuffer writeToChannel(NioChannel channel, byte[] payload) throws IOException {
+		VarHandle handle = WRITE_PENDING;
+		Semaphore writePending = (handle != null) ? (Semaphore) handle.get(this.socket) : null;
+		if (writePending == null || !writePending.tryAcquire()) {
+			return EMPTY;
+		}
+		try {
+			if (this.socket.hasDataToWrite() || this.socket.getError() != null) {
+				return EMPTY;
+			}
+			ByteBuffer frame = SharedFrame.of(payload);
+			if (frame != null) {
+				int written;
+				do {
+					written = channel.write(frame);
+				}
+				while (written > 0 && frame.hasRemaining());
+				if (!frame.hasRemaining()) {
+					return null;
+				}
+				// The shared copy is rewritten by the next frame: keep what is left.
+				return (frame.position() == 0) ? EMPTY : ByteBuffer.allocate(frame.remaining()).put(frame).flip();
+			}
+			ByteBuffer[] buffers = frame(payload);
+			long written;
+			do {
+				written = channel.write(buffers, 0, buffers.length);
+			}
+			while (written > 0 && buffers[1].hasRemaining());
+			if (!buffers[1].hasRemaining()) {
+				return null;
+			}
+			ByteBuffer rest = ByteBuffer.allocate(buffers[0].remaining() + buffers[1].remaining());
+			return rest.put(buffers[0]).put(buffers[1]).flip();
+		}
+		finally {
+			writePending.release();
+		}
+	}
+
+	private void endMessage(SendHandler handler, SendResult result) {
+		try {
+			members().endMessage.invokeExact(this.endpoint, handler, result);
+		}
+		catch (Throwable ex) {
+			handler.onResult(new SendResult(this.session, ex));
+		}
+	}
+
+	private void closeEndpoint() {
+		try {
+			members().close.invokeExact(this.endpoint);
+		}
+		catch (Throwable ex) {
+			logger.debug("Closing Tomcat's endpoint after a failed write failed", ex);
+		}
+	}
+
+	private static @Nullable VarHandle findWritePending() {
+		try {
+			return MethodHandles.privateLookupIn(SocketWrapperBase.class, MethodHandles.lookup())
+				.findVarHandle(SocketWrapperBase.class, "writePending", Semaphore.class);
+		}
+		catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
+			logger.debug("Tomcat's socket write lock is not reachable; frames take Tomcat's write", ex);
+			return null;
+		}
 	}
 
 	private static boolean isClosed(Members members, Object endpoint) {
@@ -198,6 +328,10 @@ final class TomcatDirectWrite {
 		catch (Throwable ex) {
 			logger.debug("Tomcat's frame slot could not be given back", ex);
 		}
+	}
+
+	private static ByteBuffer[] frame(byte[] payload) {
+		return new ByteBuffer[] { header(payload.length), ByteBuffer.wrap(payload) };
 	}
 
 	private static ByteBuffer header(int length) {
@@ -239,12 +373,7 @@ final class TomcatDirectWrite {
 		 * What Tomcat's {@code EndMessageHandler} does: release the frame, then report.
 		 */
 		void end(SendResult result) {
-			try {
-				members().endMessage.invokeExact(TomcatDirectWrite.this.endpoint, this.handler, result);
-			}
-			catch (Throwable ex) {
-				this.handler.onResult(new SendResult(TomcatDirectWrite.this.session, ex));
-			}
+			endMessage(this.handler, result);
 		}
 
 		@Override
@@ -274,12 +403,7 @@ final class TomcatDirectWrite {
 				return false;
 			}
 			clearHandler(failure, true);
-			try {
-				members().close.invokeExact(TomcatDirectWrite.this.endpoint);
-			}
-			catch (Throwable ex) {
-				logger.debug("Closing Tomcat's endpoint after a failed write failed", ex);
-			}
+			closeEndpoint();
 			return true;
 		}
 

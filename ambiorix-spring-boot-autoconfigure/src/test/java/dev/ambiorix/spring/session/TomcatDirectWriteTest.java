@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.session;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +24,13 @@ import static org.awaitility.Awaitility.await;
  * On Tomcat, a text frame to an idle client is written whole, with the header Tomcat
  * would write for every payload length, and a frame the socket takes at once is reported
  * on the sending thread instead of one of Tomcat's workers. Pings are off, so that no
- * frame of Tomcat's own is in flight.
+ * frame of Tomcat's own is in flight; the send buffer is larger than the socket's, so
+ * that a client that does not read fills the socket before the buffer.
  */
 @Tag("tomcat-only")
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "ambiorix.websocket.ping-interval=10m", "ambiorix.websocket.idle-timeout=20m" })
+		properties = { "ambiorix.websocket.ping-interval=10m", "ambiorix.websocket.idle-timeout=20m",
+				"ambiorix.websocket.send-buffer-size=32MB" })
 class TomcatDirectWriteTest {
 
 	private static final long WAIT_SECONDS = 20;
@@ -66,6 +69,31 @@ class TomcatDirectWriteTest {
 				if (length <= 1024) {
 					assertThat(reporter).as("thread reporting %d bytes", length).isSameAs(Thread.currentThread());
 				}
+			}
+		}
+	}
+
+	@Test
+	void framesTheSocketTakesOnlyInPartArriveWholeAndInOrder() throws Exception {
+		// A client that reads nothing until every frame is queued, with a small receive
+		// buffer: the socket fills up in the middle of a frame, and frames go into it in
+		// parts, small and large ones alike.
+		try (RawWebSocket socket = RawWebSocket.connect(this.port, 4096)) {
+			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> this.clients.count() == 1);
+			ClientConnection client = this.clients.all().iterator().next();
+			List<String> sent = new ArrayList<>();
+			for (int i = 0; i < 810; i++) {
+				// Frames within the shared direct frame until the socket fills up, then
+				// larger ones.
+				int length = (i < 800) ? 10_000 : 100_000;
+				String text = i + ":" + String.valueOf((char) ('a' + i % 26)).repeat(length);
+				sent.add(text);
+				client.deliver(text, null);
+			}
+			for (String text : sent) {
+				Frame frame = socket.readFrame();
+				assertThat(frame.opcode()).isEqualTo(1);
+				assertThat(frame.text()).as("frame %s", text.substring(0, text.indexOf(':'))).isEqualTo(text);
 			}
 		}
 	}

@@ -1,0 +1,68 @@
+package dev.ambiorix.spring.session;
+
+import java.nio.ByteBuffer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A small text frame, header and payload, in one direct buffer per thread, shared by
+ * every client of a broadcast sent from that thread.
+ * <p>
+ * A socket takes a direct buffer as it is, where a heap buffer is first copied into a
+ * direct one, once per client. Like {@link Utf8}, whose bytes are the key, the cache
+ * holds one frame per thread: a broadcast offers the same frame to every client in turn.
+ */
+final class SharedFrame {
+
+	/** Larger frames are written from the heap: no thread keeps more than this. */
+	static final int MAX_BYTES = 16 * 1024;
+
+	private static final int MAX_HEADER_BYTES = 4;
+
+	private static final byte FIN_TEXT = (byte) 0x81;
+
+	private static final ThreadLocal<SharedFrame> current = new ThreadLocal<>();
+
+	private final ByteBuffer frame;
+
+	private byte @Nullable [] payload;
+
+	private SharedFrame(ByteBuffer frame) {
+		this.frame = frame;
+	}
+
+	/**
+	 * Return a view of the frame that carries a payload, positioned at its start, for use
+	 * on this thread until the next call: the frame is rewritten for the next payload.
+	 * @param payload the frame's UTF-8 payload, which nobody writes to
+	 * @return the view, or {@code null} when the frame is too large to share
+	 */
+	static @Nullable ByteBuffer of(byte[] payload) {
+		if (payload.length > MAX_BYTES - MAX_HEADER_BYTES) {
+			return null;
+		}
+		SharedFrame shared = current.get();
+		if (shared == null) {
+			shared = new SharedFrame(ByteBuffer.allocateDirect(MAX_BYTES));
+			current.set(shared);
+		}
+		if (shared.payload != payload) {
+			shared.fill(payload);
+		}
+		return shared.frame.duplicate();
+	}
+
+	private void fill(byte[] payload) {
+		ByteBuffer frame = this.frame.clear();
+		frame.put(FIN_TEXT);
+		if (payload.length < 126) {
+			frame.put((byte) payload.length);
+		}
+		else {
+			frame.put((byte) 126).putShort((short) payload.length);
+		}
+		frame.put(payload).flip();
+		this.payload = payload;
+	}
+
+}
