@@ -96,6 +96,7 @@ const SPRING_ARGS = (port) => [
 // JDK 17's G1 refinement zones (buffers of 256 cards): refinement threads start only past
 // the green zone, so below it the dirty cards wait for the next pause.
 const G1_DEFERRED_REFINEMENT = ['-XX:-G1UseAdaptiveConcRefinement', '-XX:G1ConcRefinementGreenZone=20000', '-XX:G1ConcRefinementYellowZone=30000', '-XX:G1ConcRefinementRedZone=40000'];
+const JDK25 = process.env.JDK25_JAVA || '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java';
 const SERVERS = {
   starter: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
   floor: (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/floor/target/bench-server-floor.jar'), ...SPRING_ARGS(port)]],
@@ -107,7 +108,7 @@ const SERVERS = {
   'starter-lean': (port) => ['java', [...JVM_FLAGS, '-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=2048', '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port), '--bench.tomcat.socket-buffer=2048']],
   // Investigation only: the starter on JDK 25 with Tomcat on virtual threads, which makes
   // the handoff Tomcat does after every asynchronous send cheaper.
-  'starter-jdk25-vt': (port) => [process.env.JDK25_JAVA || '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port), '--spring.threads.virtual.enabled=true']],
+  'starter-jdk25-vt': (port) => [JDK25, [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port), '--spring.threads.virtual.enabled=true']],
   // Investigation only: the starter with the parallel collector instead of G1, whose
   // concurrent card refinement takes a large share of the CPU in big fan-outs.
   'starter-parallel-gc': (port) => ['java', [...JVM_FLAGS.filter((flag) => flag !== '-XX:+UseG1GC'), '-XX:+UseParallelGC', '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
@@ -118,6 +119,10 @@ const SERVERS = {
   'starter-g1-deferred': (port) => ['java', [...JVM_FLAGS, ...G1_DEFERRED_REFINEMENT, '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
   'starter-tomcat-g1-deferred': (port) => ['java', [...JVM_FLAGS, ...G1_DEFERRED_REFINEMENT, '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port)]],
   'starter-tomcat-parallel-gc': (port) => ['java', [...JVM_FLAGS.filter((flag) => flag !== '-XX:+UseG1GC'), '-XX:+UseParallelGC', '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port)]],
+  // Investigation only: both containers on JDK 25 with compact object headers (JEP 519),
+  // 8-byte instead of 12-byte object headers: less memory for each delivery to touch.
+  'starter-jdk25': (port) => [JDK25, [...JVM_FLAGS, '-XX:+UseCompactObjectHeaders', '-jar', path.join(root, 'servers/starter/target/bench-server-starter.jar'), ...SPRING_ARGS(port)]],
+  'starter-tomcat-jdk25': (port) => [JDK25, [...JVM_FLAGS, '-XX:+UseCompactObjectHeaders', '-jar', path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'), ...SPRING_ARGS(port)]],
   // Metrics on: the starter-tomcat server with actuator and a Prometheus registry, so every
   // meter and handler observation is recorded; compare with starter-tomcat, metrics off.
   'starter-metrics': (port) => ['java', [...JVM_FLAGS, '-jar', path.join(root, 'servers/starter-metrics/target/bench-server-starter-metrics.jar'), ...SPRING_ARGS(port), '--management.endpoints.web.exposure.include=prometheus']],
