@@ -1,5 +1,8 @@
 package dev.ambiorix.spring.session;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 
 import org.jspecify.annotations.Nullable;
@@ -23,6 +26,8 @@ final class SharedFrame {
 
 	private static final ThreadLocal<SharedFrame> current = new ThreadLocal<>();
 
+	private static final @Nullable MethodHandle IS_VIRTUAL = findIsVirtual();
+
 	private final ByteBuffer frame;
 
 	private byte @Nullable [] payload;
@@ -43,13 +48,48 @@ final class SharedFrame {
 		}
 		SharedFrame shared = current.get();
 		if (shared == null) {
-			shared = new SharedFrame(ByteBuffer.allocateDirect(MAX_BYTES));
+			// A virtual thread may live for one send: a buffer of its own would be
+			// allocated and dropped each time.
+			if (isVirtual(Thread.currentThread())) {
+				return null;
+			}
+			try {
+				shared = new SharedFrame(ByteBuffer.allocateDirect(MAX_BYTES));
+			}
+			catch (OutOfMemoryError ex) {
+				// No direct memory left: the frame is written from the heap.
+				return null;
+			}
 			current.set(shared);
 		}
 		if (shared.payload != payload) {
 			shared.fill(payload);
 		}
 		return shared.frame.duplicate();
+	}
+
+	private static boolean isVirtual(Thread thread) {
+		MethodHandle isVirtual = IS_VIRTUAL;
+		if (isVirtual == null) {
+			return false;
+		}
+		try {
+			return (boolean) isVirtual.invokeExact(thread);
+		}
+		catch (Throwable ex) {
+			return true;
+		}
+	}
+
+	/** {@code Thread.isVirtual()}, from Java 21 on. */
+	private static @Nullable MethodHandle findIsVirtual() {
+		try {
+			return MethodHandles.publicLookup()
+				.findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+		}
+		catch (ReflectiveOperationException ex) {
+			return null;
+		}
 	}
 
 	private void fill(byte[] payload) {

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,6 +76,9 @@ final class TomcatDirectWrite {
 
 	private final Object frameLock;
 
+	/** The connection's socket channel when frames may be written to it directly. */
+	private final @Nullable SocketChannel channel;
+
 	private TomcatDirectWrite(Object endpoint, Session session, SocketWrapperBase<?> socket, Semaphore framePending,
 			Object frameLock) {
 		this.endpoint = endpoint;
@@ -82,6 +86,7 @@ final class TomcatDirectWrite {
 		this.socket = socket;
 		this.framePending = framePending;
 		this.frameLock = frameLock;
+		this.channel = plainChannel(socket);
 	}
 
 	/**
@@ -153,15 +158,16 @@ final class TomcatDirectWrite {
 			logger.trace("Tomcat's write bookkeeping failed", ex);
 		}
 		ByteBuffer[] frame;
-		NioChannel channel = plainChannel(this.socket);
+		boolean partlyWritten = false;
+		SocketChannel channel = this.channel;
 		if (channel != null) {
 			ByteBuffer rest;
 			try {
 				rest = writeToChannel(channel, payload);
 			}
-			catch (IOException | RuntimeException ex) {
-				endMessage(handler, new SendResult(this.session, ex));
-				closeEndpoint();
+			catch (Throwable ex) {
+				// Errors too (no direct memory left): the frame slot must be given back.
+				failWrite(handler, ex);
 				return true;
 			}
 			if (rest == null) {
@@ -169,7 +175,8 @@ final class TomcatDirectWrite {
 				endMessage(handler, new SendResult(this.session));
 				return true;
 			}
-			frame = (rest.hasRemaining()) ? new ByteBuffer[] { rest } : frame(payload);
+			partlyWritten = rest != EMPTY;
+			frame = partlyWritten ? new ByteBuffer[] { rest } : frame(payload);
 		}
 		else {
 			frame = frame(payload);
@@ -180,6 +187,11 @@ final class TomcatDirectWrite {
 			members.handler.invokeExact(endpoint, end);
 		}
 		catch (Throwable ex) {
+			if (partlyWritten) {
+				// Sent again whole, the frame would corrupt the stream.
+				failWrite(handler, ex);
+				return true;
+			}
 			// Nothing is written yet: let the frame go Tomcat's usual way.
 			releaseFrame();
 			return false;
@@ -208,15 +220,17 @@ final class TomcatDirectWrite {
 	}
 
 	/**
-	 * Return the connection's channel when it is plain TCP (no TLS) on Tomcat's NIO
-	 * connector, or {@code null}.
+	 * Return the connection's own socket channel when it is plain TCP (no TLS) on
+	 * Tomcat's NIO connector, or {@code null}. The JDK's channel, not Tomcat's wrapper of
+	 * it: Tomcat reuses its wrapper for the next connection once this one closes, and a
+	 * late write must fail there, not reach another client.
 	 */
-	private static @Nullable NioChannel plainChannel(SocketWrapperBase<?> socket) {
+	private static @Nullable SocketChannel plainChannel(SocketWrapperBase<?> socket) {
 		if (socket instanceof NioEndpoint.NioSocketWrapper nio && WRITE_PENDING != null) {
 			NioChannel channel = nio.getSocket();
 			// Exactly NioChannel: TLS's subclass encrypts, and the closed channel fails.
 			if (channel != null && channel.getClass() == NioChannel.class) {
-				return channel;
+				return channel.getIOChannel();
 			}
 		}
 		return null;
@@ -232,14 +246,16 @@ final class TomcatDirectWrite {
 	 * (empty when nothing was written because Tomcat has a write of its own pending),
 	 * which Tomcat's usual write continues
 	 */
-	private @Nullable ByteBuffer writeToChannel(NioChannel channel, byte[] payload) throws IOException {
+	private @Nullable ByteBuffer writeToChannel(SocketChannel channel, byte[] payload) throws IOException {
 		VarHandle handle = WRITE_PENDING;
 		Semaphore writePending = (handle != null) ? (Semaphore) handle.get(this.socket) : null;
 		if (writePending == null || !writePending.tryAcquire()) {
 			return EMPTY;
 		}
 		try {
-			if (this.socket.hasDataToWrite() || this.socket.getError() != null) {
+			// An interrupted thread would close the channel: Tomcat's write refuses it.
+			if (this.socket.isClosed() || this.socket.hasDataToWrite() || this.socket.getError() != null
+					|| Thread.currentThread().isInterrupted()) {
 				return EMPTY;
 			}
 			ByteBuffer frame = SharedFrame.of(payload);
@@ -264,12 +280,27 @@ final class TomcatDirectWrite {
 			if (!buffers[1].hasRemaining()) {
 				return null;
 			}
+			if (buffers[0].position() == 0) {
+				return EMPTY;
+			}
 			ByteBuffer rest = ByteBuffer.allocate(buffers[0].remaining() + buffers[1].remaining());
 			return rest.put(buffers[0]).put(buffers[1]).flip();
 		}
 		finally {
 			writePending.release();
 		}
+	}
+
+	/**
+	 * Report a frame that failed while the frame slot was held, and close the connection,
+	 * as Tomcat does for a failed write.
+	 */
+	private void failWrite(SendHandler handler, Throwable failure) {
+		if (failure instanceof IOException ioe) {
+			this.socket.setError(ioe);
+		}
+		endMessage(handler, new SendResult(this.session, failure));
+		closeEndpoint();
 	}
 
 	private void endMessage(SendHandler handler, SendResult result) {
