@@ -133,10 +133,10 @@ const SERVERS = {
   node: (port) => ['node', ['--expose-gc', path.join(root, 'servers/node/server.js'), String(port)]],
 };
 // Investigation only: the starter on Jetty (starter-deflate-*), on Tomcat
-// (starter-tomcat-deflate-*) and built from another commit (starter-before-deflate-*)
-// with each value of ambiorix.websocket.compression.
+// (starter-tomcat-deflate-*) and built from another commit (starter-before-deflate-*,
+// starter-tomcat-before-deflate-*) with each value of ambiorix.websocket.compression.
 for (const [suffix, value] of [['off', 'off'], ['ct', 'context-takeover'], ['nct', 'no-context-takeover']]) {
-  for (const base of ['starter', 'starter-tomcat', 'starter-before']) {
+  for (const base of ['starter', 'starter-tomcat', 'starter-before', 'starter-tomcat-before']) {
     SERVERS[`${base}-deflate-${suffix}`] = (port) => {
       const [command, commandArgs] = SERVERS[base](port);
       return [command, [...commandArgs, `--ambiorix.websocket.compression=${value}`]];

@@ -22,8 +22,6 @@ final class SharedFrame {
 
 	private static final int MAX_HEADER_BYTES = 4;
 
-	private static final byte FIN_TEXT = (byte) 0x81;
-
 	private static final ThreadLocal<SharedFrame> current = new ThreadLocal<>();
 
 	private static final @Nullable MethodHandle IS_VIRTUAL = findIsVirtual();
@@ -32,6 +30,8 @@ final class SharedFrame {
 
 	private byte @Nullable [] payload;
 
+	private byte first;
+
 	private SharedFrame(ByteBuffer frame) {
 		this.frame = frame;
 	}
@@ -39,10 +39,11 @@ final class SharedFrame {
 	/**
 	 * Return a view of the frame that carries a payload, positioned at its start, for use
 	 * on this thread until the next call: the frame is rewritten for the next payload.
-	 * @param payload the frame's UTF-8 payload, which nobody writes to
+	 * @param first the frame's first byte: FIN, the RSV bits and the opcode
+	 * @param payload the frame's payload, which nobody writes to
 	 * @return the view, or {@code null} when the frame is too large to share
 	 */
-	static @Nullable ByteBuffer of(byte[] payload) {
+	static @Nullable ByteBuffer of(byte first, byte[] payload) {
 		if (payload.length > MAX_BYTES - MAX_HEADER_BYTES) {
 			return null;
 		}
@@ -62,8 +63,8 @@ final class SharedFrame {
 			}
 			current.set(shared);
 		}
-		if (shared.payload != payload) {
-			shared.fill(payload);
+		if (shared.payload != payload || shared.first != first) {
+			shared.fill(first, payload);
 		}
 		return shared.frame.duplicate();
 	}
@@ -92,9 +93,9 @@ final class SharedFrame {
 		}
 	}
 
-	private void fill(byte[] payload) {
+	private void fill(byte first, byte[] payload) {
 		ByteBuffer frame = this.frame.clear();
-		frame.put(FIN_TEXT);
+		frame.put(first);
 		if (payload.length < 126) {
 			frame.put((byte) payload.length);
 		}
@@ -103,6 +104,7 @@ final class SharedFrame {
 		}
 		frame.put(payload).flip();
 		this.payload = payload;
+		this.first = first;
 	}
 
 }

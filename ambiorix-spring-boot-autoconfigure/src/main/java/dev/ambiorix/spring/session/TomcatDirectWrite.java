@@ -45,9 +45,17 @@ import org.jspecify.annotations.Nullable;
  * waiting to be written; Tomcat's write machinery (and its handler) is used only for what
  * the socket did not take at once.
  * <p>
+ * On a connection that agreed to {@code permessage-deflate} without server context
+ * takeover, the frame carries the payload {@link SharedDeflate} compressed once for every
+ * client of a broadcast, RSV1 set, and goes past Tomcat's {@code PerMessageDeflate}
+ * (whose output, without context takeover, would be the same bytes for every client),
+ * which therefore never sees it: it compresses only the frames that take Tomcat's usual
+ * path, and passes the control frames Tomcat writes through unchanged.
+ * <p>
  * Used only where every member it needs is reachable and the connection sends frames as
- * they are (no compression, no batching, no send timeout of Tomcat's own); otherwise
- * {@link #send} returns {@code false} and the frame takes Tomcat's usual path.
+ * they are or compressed alike for every client (no compression with context takeover, no
+ * batching, no send timeout of Tomcat's own); otherwise {@link #send} returns
+ * {@code false} and the frame takes Tomcat's usual path.
  */
 final class TomcatDirectWrite {
 
@@ -55,7 +63,12 @@ final class TomcatDirectWrite {
 
 	private static final byte FIN_TEXT = (byte) 0x81;
 
+	/** The first byte of a whole text frame whose payload is compressed: RSV1 set. */
+	private static final byte FIN_RSV1_TEXT = (byte) 0xC1;
+
 	private static final @Nullable Members MEMBERS = Members.find();
+
+	private static final @Nullable DeflateMembers DEFLATE_MEMBERS = (MEMBERS != null) ? DeflateMembers.find() : null;
 
 	/**
 	 * What Tomcat holds while it writes to a socket:
@@ -79,19 +92,31 @@ final class TomcatDirectWrite {
 	/** The connection's socket channel when frames may be written to it directly. */
 	private final @Nullable SocketChannel channel;
 
+	/**
+	 * Whether the connection agreed to {@code permessage-deflate} without server context
+	 * takeover, so that its frames carry {@link SharedDeflate}'s payloads, RSV1 set.
+	 */
+	private final boolean compressed;
+
+	/** The frame's first byte: FIN, RSV1 when compressed, and the text opcode. */
+	private final byte first;
+
 	private TomcatDirectWrite(Object endpoint, Session session, SocketWrapperBase<?> socket, Semaphore framePending,
-			Object frameLock) {
+			Object frameLock, boolean compressed) {
 		this.endpoint = endpoint;
 		this.session = session;
 		this.socket = socket;
 		this.framePending = framePending;
 		this.frameLock = frameLock;
 		this.channel = plainChannel(socket);
+		this.compressed = compressed;
+		this.first = compressed ? FIN_RSV1_TEXT : FIN_TEXT;
 	}
 
 	/**
-	 * Return the direct write of an endpoint whose frames go out as they are, or
-	 * {@code null} where Tomcat's usual path must be used.
+	 * Return the direct write of an endpoint whose frames go out as they are, or whose
+	 * frames Tomcat compresses without server context takeover, or {@code null} where
+	 * Tomcat's usual path must be used.
 	 * @param endpoint Tomcat's remote endpoint of the session
 	 * @param session the session
 	 * @return the direct write, or {@code null}
@@ -104,13 +129,17 @@ final class TomcatDirectWrite {
 		try {
 			Object transformation = members.transformation.get(endpoint);
 			SocketWrapperBase<?> socket = (SocketWrapperBase<?>) members.socketWrapper.get(endpoint);
-			if (transformation == null || !members.terminalTransformation.isInstance(transformation) || socket == null
-					|| !socket.hasAsyncIO()) {
-				// Compression negotiated, or a connector without asynchronous IO.
+			if (transformation == null || socket == null || !socket.hasAsyncIO()) {
+				// A connector without asynchronous IO.
+				return null;
+			}
+			boolean compressed = !members.terminalTransformation.isInstance(transformation);
+			if (compressed && !compressesAlike(members, transformation)) {
+				// Compression with context takeover, or a transformation of another kind.
 				return null;
 			}
 			return new TomcatDirectWrite(endpoint, session, socket, (Semaphore) members.framePending.get(endpoint),
-					members.frameLock.get(endpoint));
+					members.frameLock.get(endpoint), compressed);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Tomcat's frame writing is not reachable; sends take Tomcat's usual path", ex);
@@ -119,9 +148,39 @@ final class TomcatDirectWrite {
 	}
 
 	/**
+	 * Whether a connection's only transformation is Tomcat's {@code PerMessageDeflate} on
+	 * the server side without server context takeover (and with the only window Java
+	 * has), followed by the terminal one: then every message compresses to the bytes
+	 * {@link SharedDeflate} gives, and a frame written past it reaches the socket as it
+	 * is.
+	 */
+	private static boolean compressesAlike(Members members, Object transformation) {
+		DeflateMembers deflate = DEFLATE_MEMBERS;
+		if (deflate == null || transformation.getClass() != deflate.type) {
+			return false;
+		}
+		int windowBits = (int) deflate.serverMaxWindowBits.get(transformation);
+		return (boolean) deflate.isServer.get(transformation)
+				&& !(boolean) deflate.serverContextTakeover.get(transformation)
+				&& (windowBits == -1 || windowBits == 15)
+				&& members.terminalTransformation.isInstance(deflate.next.getVolatile(transformation));
+	}
+
+	/**
+	 * Whether frames carry a compressed payload: {@link #send} then takes
+	 * {@link SharedDeflate#compress}'s bytes.
+	 * @return whether the connection compresses
+	 */
+	boolean compressed() {
+		return this.compressed;
+	}
+
+	/**
 	 * Write one complete text frame, unless Tomcat is writing a frame of its own or the
 	 * endpoint is closed, batching or has a send timeout.
-	 * @param payload the frame's UTF-8 bytes, which nobody writes to
+	 * @param payload the frame's payload, which nobody writes to: the message's UTF-8
+	 * bytes, or where the connection {@linkplain #compressed() compresses} its
+	 * {@link SharedDeflate} bytes, which no transformation of Tomcat's sees
 	 * @param handler told exactly once when the frame is written or failed
 	 * @return {@code false} when the frame was not taken and must go Tomcat's usual way
 	 */
@@ -176,10 +235,10 @@ final class TomcatDirectWrite {
 				return true;
 			}
 			partlyWritten = rest != EMPTY;
-			frame = partlyWritten ? new ByteBuffer[] { rest } : frame(payload);
+			frame = partlyWritten ? new ByteBuffer[] { rest } : frame(this.first, payload);
 		}
 		else {
-			frame = frame(payload);
+			frame = frame(this.first, payload);
 		}
 		Write write = new Write(handler);
 		SendHandler end = write::end;
@@ -258,7 +317,7 @@ final class TomcatDirectWrite {
 					|| Thread.currentThread().isInterrupted()) {
 				return EMPTY;
 			}
-			ByteBuffer frame = SharedFrame.of(payload);
+			ByteBuffer frame = SharedFrame.of(this.first, payload);
 			if (frame != null) {
 				int written;
 				do {
@@ -271,7 +330,7 @@ final class TomcatDirectWrite {
 				// The shared copy is rewritten by the next frame: keep what is left.
 				return (frame.position() == 0) ? EMPTY : ByteBuffer.allocate(frame.remaining()).put(frame).flip();
 			}
-			ByteBuffer[] buffers = frame(payload);
+			ByteBuffer[] buffers = frame(this.first, payload);
 			long written;
 			do {
 				written = channel.write(buffers, 0, buffers.length);
@@ -361,23 +420,23 @@ final class TomcatDirectWrite {
 		}
 	}
 
-	private static ByteBuffer[] frame(byte[] payload) {
-		return new ByteBuffer[] { header(payload.length), ByteBuffer.wrap(payload) };
+	private static ByteBuffer[] frame(byte first, byte[] payload) {
+		return new ByteBuffer[] { header(first, payload.length), ByteBuffer.wrap(payload) };
 	}
 
-	private static ByteBuffer header(int length) {
+	private static ByteBuffer header(byte first, int length) {
 		ByteBuffer header;
 		if (length < 126) {
 			header = ByteBuffer.allocate(2);
-			header.put(FIN_TEXT).put((byte) length);
+			header.put(first).put((byte) length);
 		}
 		else if (length < 65536) {
 			header = ByteBuffer.allocate(4);
-			header.put(FIN_TEXT).put((byte) 126).putShort((short) length);
+			header.put(first).put((byte) 126).putShort((short) length);
 		}
 		else {
 			header = ByteBuffer.allocate(10);
-			header.put(FIN_TEXT).put((byte) 127).putLong(length);
+			header.put(first).put((byte) 127).putLong(length);
 		}
 		return header.flip();
 	}
@@ -513,6 +572,34 @@ final class TomcatDirectWrite {
 			}
 			catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
 				logger.debug("Tomcat's frame writing is not reachable; sends take Tomcat's usual path", ex);
+				return null;
+			}
+		}
+
+	}
+
+	/**
+	 * The members of Tomcat's {@code PerMessageDeflate} that tell whether its messages
+	 * compress alike for every client, looked up once.
+	 */
+	private record DeflateMembers(Class<?> type, VarHandle isServer, VarHandle serverContextTakeover,
+			VarHandle serverMaxWindowBits, VarHandle next) {
+
+		static @Nullable DeflateMembers find() {
+			try {
+				ClassLoader classLoader = TomcatDirectWrite.class.getClassLoader();
+				Class<?> type = Class.forName("org.apache.tomcat.websocket.PerMessageDeflate", false, classLoader);
+				Class<?> transformation = Class.forName("org.apache.tomcat.websocket.Transformation", false,
+						classLoader);
+				MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+				return new DeflateMembers(type, lookup.findVarHandle(type, "isServer", boolean.class),
+						lookup.findVarHandle(type, "serverContextTakeover", boolean.class),
+						lookup.findVarHandle(type, "serverMaxWindowBits", int.class),
+						lookup.findVarHandle(type, "next", transformation));
+			}
+			catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
+				logger.debug("Tomcat's compression settings are not reachable; compressed frames take Tomcat's path",
+						ex);
 				return null;
 			}
 		}

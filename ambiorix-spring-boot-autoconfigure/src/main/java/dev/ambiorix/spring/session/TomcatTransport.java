@@ -122,7 +122,10 @@ final class TomcatTransport implements Transport {
 	 * Start a text frame. Where Tomcat's non-blocking path for one frame can be reached,
 	 * the frame goes out as the UTF-8 bytes {@link Utf8#bytes} encodes once per thread
 	 * and frame, shared by every client a broadcast reaches from that thread, instead of
-	 * Tomcat encoding the same text again for each client.
+	 * Tomcat encoding the same text again for each client. On a connection that agreed to
+	 * compression without server context takeover, the direct write sends the bytes
+	 * {@link SharedDeflate} compresses once per message; a frame it does not take goes
+	 * uncompressed to Tomcat's usual path, whose {@code PerMessageDeflate} compresses it.
 	 */
 	@Override
 	public void sendText(String text, SendCallback callback) {
@@ -130,7 +133,8 @@ final class TomcatTransport implements Transport {
 		Object endpoint = this.tomcatEndpoint;
 		TomcatDirectWrite directWrite = this.directWrite;
 		try {
-			if (directWrite != null && directWrite.send(Utf8.bytes(text), completion)) {
+			if (directWrite != null && directWrite
+				.send(directWrite.compressed() ? SharedDeflate.compress(text) : Utf8.bytes(text), completion)) {
 				return;
 			}
 			if (endpoint != null) {

@@ -44,7 +44,7 @@ class SharedDeflateOnJettyTest {
 				WebSocketClients clients = context.getBean(WebSocketClients.class);
 				await().atMost(Duration.ofSeconds(30)).until(() -> clients.count() == 3);
 				String text = "all the news that fits, ".repeat(200);
-				long before = JettySharedDeflate.compressions();
+				long before = SharedDeflate.compressions();
 				clients.broadcast("news", text);
 				byte[] first = null;
 				for (RawWebSocket socket : sockets) {
@@ -58,7 +58,7 @@ class SharedDeflateOnJettyTest {
 					}
 					assertThat(frame.payload()).isEqualTo(first);
 				}
-				assertThat(JettySharedDeflate.compressions() - before).isEqualTo(1);
+				assertThat(SharedDeflate.compressions() - before).isEqualTo(1);
 			}
 			finally {
 				for (RawWebSocket socket : sockets) {
