@@ -34,6 +34,9 @@ class LocalFrameDeliveryTest {
 	/** Which clients each delivering thread wrote to, by the order they connected in. */
 	private final Map<Thread, List<Integer>> writesByThread = new ConcurrentHashMap<>();
 
+	/** Every write of every thread, by the order the clients connected in. */
+	private final List<Integer> writes = Collections.synchronizedList(new ArrayList<>());
+
 	private final LocalFrameDelivery delivery = new LocalFrameDelivery(this.clients, 4);
 
 	LocalFrameDeliveryTest() {
@@ -44,9 +47,13 @@ class LocalFrameDeliveryTest {
 			int connected = i;
 			List<String> frames = Collections.synchronizedList(new ArrayList<>());
 			this.received.put(id, frames);
-			Runnable onWrite = () -> this.writesByThread
-				.computeIfAbsent(Thread.currentThread(), (thread) -> Collections.synchronizedList(new ArrayList<>()))
-				.add(connected);
+			Runnable onWrite = () -> {
+				this.writesByThread
+					.computeIfAbsent(Thread.currentThread(),
+							(thread) -> Collections.synchronizedList(new ArrayList<>()))
+					.add(connected);
+				this.writes.add(connected);
+			};
 			this.clients.add(new ClientConnection(id, mock(WebSocketSession.class),
 					new RecordingTransport(frames, onWrite), writer, limits, this.clients, Runnable::run));
 		}
@@ -99,6 +106,14 @@ class LocalFrameDeliveryTest {
 		assertThat(this.writesByThread.values()).allSatisfy((writes) -> assertThat(writes).isSorted());
 		assertThat(this.writesByThread.values()).anySatisfy((writes) -> assertThat(writes).startsWith(0));
 		assertThat(this.writesByThread.values().stream().mapToInt(List::size).sum()).isEqualTo(CLIENTS);
+	}
+
+	@Test
+	void largeBroadcastWritesTheFirstChunkFromTheCallerBeforeAnyHelperStarts() {
+		this.delivery.toAll("frame", null);
+		List<Integer> firstChunk = IntStream.range(0, LocalFrameDelivery.CHUNK_SIZE).boxed().toList();
+		assertThat(this.writes.subList(0, LocalFrameDelivery.CHUNK_SIZE)).isEqualTo(firstChunk);
+		assertThat(this.writesByThread.get(Thread.currentThread())).startsWith(firstChunk.toArray(Integer[]::new));
 	}
 
 	@Test
