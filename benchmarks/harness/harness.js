@@ -66,6 +66,10 @@ const BASE_SCENARIOS = [
   // plain runs are compared at the same delivery rate.
   { id: 'fanout-1000-paced', kind: 'fanout', clients: 1000, pace: 12, durationScale: 4, onlyWhenNamed: true },
   { id: 'fanout-1000-8k-paced', kind: 'fanout', clients: 1000, padding: 8000, pace: 5, durationScale: 4, onlyWhenNamed: true },
+  // Only when named: the fan-out to 5,000 with one broadcast in flight (the next is sent
+  // once every client has the previous one), so that the first delivery and the first
+  // client's latency are a broadcast's own, not time spent queued behind the one before.
+  { id: 'fanout-5000-single', kind: 'fanout', clients: 5000, window: 1, onlyWhenNamed: true },
   // Only when named (--only idle-50k): as many idle connections as the machine allows, up
   // to 50,000, from 50 loopback source addresses; reports how many opened, the first
   // failure's cause and the time they took. Each process needs a file descriptor per
@@ -289,7 +293,7 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
       };
     }
     case 'fanout': {
-      const run = await runLoadgen(server, { scenario: 'fanout', clients: scenario.clients, durationMs: ms(plan.fanoutMs) * (scenario.durationScale ?? 1), window: 2, timeoutMs: 120000, ...(scenario.pace ? { broadcastsPerSec: scenario.pace } : {}), ...payload });
+      const run = await runLoadgen(server, { scenario: 'fanout', clients: scenario.clients, durationMs: ms(plan.fanoutMs) * (scenario.durationScale ?? 1), window: scenario.window ?? 2, timeoutMs: 120000, ...(scenario.pace ? { broadcastsPerSec: scenario.pace } : {}), ...payload });
       const r = run.result;
       if (r.error) return { error: r.error };
       return {
@@ -298,6 +302,10 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
         deliveriesPerSec: r.perSecond,
         lastClientP50Ms: r.lastClientMs.p50,
         lastClientP99Ms: r.lastClientMs.p99,
+        firstDeliveryP50Ms: r.firstDeliveryMs.p50,
+        firstDeliveryP99Ms: r.firstDeliveryMs.p99,
+        firstClientP50Ms: r.firstClientMs.p50,
+        firstClientP99Ms: r.firstClientMs.p99,
         broadcasts: r.broadcasts,
         serverCpuUsPerDelivery: (run.serverCpuSeconds * 1e6) / r.deliveries,
         serverCpuShare: run.serverCpuShare,
@@ -415,6 +423,12 @@ const METRICS = {
     ['deliveriesPerSec', 'deliveries/s', 'higher', 0],
     ['lastClientP50Ms', 'last client p50 ms', 'lower', 2],
     ['lastClientP99Ms', 'last client p99 ms', 'lower', 2],
+    // The earliest receipt among all clients, and the receipt by the client that connected
+    // first (the sender), each minus the send time: how soon a broadcast starts to arrive.
+    ['firstDeliveryP50Ms', 'first delivery p50 ms', 'lower', 2],
+    ['firstDeliveryP99Ms', 'first delivery p99 ms', 'lower', 2],
+    ['firstClientP50Ms', 'first-connected client p50 ms', 'lower', 2],
+    ['firstClientP99Ms', 'first-connected client p99 ms', 'lower', 2],
     ['serverCpuUsPerDelivery', 'server CPU µs/delivery', 'lower', 2],
     ['bytesPerDelivery', 'bytes on the wire/delivery', 'lower', 1],
     ['loadgenCpuShare', 'load generator CPU (cores)', null, 2],

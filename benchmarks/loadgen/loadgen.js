@@ -286,9 +286,28 @@ async function probe(clients) {
   throw new Error('not every client received a probe broadcast within 30 s');
 }
 
+/**
+ * The first client alone, until its server has it: a broadcast it sends comes back to it.
+ * Only then do the others connect, so that the client that connected first is the same on
+ * both sides (a server that serves its clients in connection order serves it first).
+ */
+async function connectFirst(onMessage) {
+  const first = await connect(onMessage);
+  if (!first) return null;
+  for (let attempt = 0; attempt < 100 && !first.probed; attempt++) {
+    first.send(frame('chat', PROBE + attempt, ''));
+    const deadline = performance.now() + 300;
+    while (performance.now() < deadline && !first.probed) await sleep(5);
+  }
+  if (!first.probed) throw new Error('the first client received no broadcast of its own within 30 s');
+  return first;
+}
+
 // Fan-out: one client sends `chat`, the server broadcasts it to all N clients (sender
 // included); `window` broadcasts are kept in flight; a broadcast is complete when the
-// last client has it.
+// last client has it. Besides the last client's latency, per broadcast: the first
+// delivery (the earliest receipt among all clients) and the receipt by the client that
+// connected first (also the sender), what a harness watching one client would see.
 async function fanout() {
   const pad = padding(config.padding ?? 48);
   const window = config.window ?? 2;
@@ -298,7 +317,12 @@ async function fanout() {
   const n = config.clients;
   const remaining = new Map();
   const sentAt = new Map();
+  // Receipt times of each broadcast in flight: its first delivery, and the first client's.
+  const firstAt = new Map();
+  const firstClientAt = new Map();
   const latencies = [];
+  const firstLatencies = [];
+  const firstClientLatencies = [];
   let deliveries = 0;
   let measuring = false;
   let stopped = true;
@@ -319,17 +343,29 @@ async function fanout() {
     const left = remaining.get(k);
     if (left === undefined) return;
     if (measuring) deliveries++;
+    if (left === n) firstAt.set(k, performance.now());
+    if (ws === sender) firstClientAt.set(k, performance.now());
     if (left > 1) {
       remaining.set(k, left - 1);
       return;
     }
     remaining.delete(k);
-    if (measuring) latencies.push(performance.now() - sentAt.get(k));
+    const sent = sentAt.get(k);
+    // The three figures of one broadcast are counted together, once it is complete.
+    if (measuring) {
+      latencies.push(performance.now() - sent);
+      firstLatencies.push(firstAt.get(k) - sent);
+      firstClientLatencies.push(firstClientAt.get(k) - sent);
+    }
     sentAt.delete(k);
+    firstAt.delete(k);
+    firstClientAt.delete(k);
     if (!stopped && !paced) sendNext();
   };
-  const { clients, failed } = await connectMany(n, onMessage);
-  sender = clients[0];
+  sender = await connectFirst(onMessage);
+  const rest = await connectMany(n - 1, onMessage);
+  const clients = sender ? [sender, ...rest.clients] : rest.clients;
+  const failed = rest.failed + (sender ? 0 : 1);
   if (config.probe && clients.length === n) await probe(clients);
   send(`READY ${JSON.stringify({ connected: clients.length, failed })}`);
   if (clients.length !== n) {
@@ -366,7 +402,7 @@ async function fanout() {
   const bytes = bytesRead(clients) - bytesBefore;
   const elapsed = (performance.now() - start) / 1000;
   send('END');
-  send(`RESULT ${JSON.stringify({ deliveries, seconds: elapsed, perSecond: deliveries / elapsed, broadcasts: latencies.length, broadcastsSent: nextK, lastClientMs: summarise(latencies), bytesRead: bytes, negotiated: negotiated(clients) })}`);
+  send(`RESULT ${JSON.stringify({ deliveries, seconds: elapsed, perSecond: deliveries / elapsed, broadcasts: latencies.length, broadcastsSent: nextK, lastClientMs: summarise(latencies), firstDeliveryMs: summarise(firstLatencies), firstClientMs: summarise(firstClientLatencies), bytesRead: bytes, negotiated: negotiated(clients) })}`);
   closeAll(clients);
 }
 

@@ -7,6 +7,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.ambiorix.spring.ClientGroup;
 import dev.ambiorix.spring.Member;
@@ -19,10 +22,20 @@ import tools.jackson.databind.JsonNode;
  * Each client's memberships are changed under a lock of its own, so a join racing with
  * the close of the same client never leaves it in the index. Index entries are removed
  * with their last member, so the maps hold only groups and users with someone in them.
+ * Broadcasts reach the clients in the order they connected, as Node's {@code ws} does.
  */
 public final class LocalClients {
 
 	private final ConcurrentMap<String, ClientConnection> byId = new ConcurrentHashMap<>();
+
+	/**
+	 * The same clients in the order they were added: the ids are random, so the order of
+	 * {@link #byId} would serve the client that connected first at a random point of a
+	 * broadcast.
+	 */
+	private final ConcurrentNavigableMap<Long, ClientConnection> inOrder = new ConcurrentSkipListMap<>();
+
+	private final AtomicLong added = new AtomicLong();
 
 	private final ConcurrentMap<String, Membership> memberships = new ConcurrentHashMap<>();
 
@@ -60,9 +73,10 @@ public final class LocalClients {
 	void add(ClientConnection client) {
 		Principal principal = client.principal();
 		String user = (principal != null && isValidName(principal.getName())) ? principal.getName() : null;
-		Membership membership = new Membership(user);
+		Membership membership = new Membership(user, this.added.getAndIncrement());
 		this.memberships.put(client.id(), membership);
 		this.byId.put(client.id(), client);
+		this.inOrder.put(membership.order, client);
 		if (user != null) {
 			addTo(this.users, user, client);
 		}
@@ -90,6 +104,7 @@ public final class LocalClients {
 		if (membership == null) {
 			return;
 		}
+		this.inOrder.remove(membership.order);
 		Set<String> left;
 		Member member;
 		synchronized (membership) {
@@ -138,11 +153,12 @@ public final class LocalClients {
 	}
 
 	/**
-	 * Return a live, unmodifiable view of the open clients.
+	 * Return a live, unmodifiable view of the open clients, in the order they connected
+	 * (a client that recovers an id comes after those open before it recovered).
 	 * @return the clients
 	 */
 	public Collection<ClientConnection> all() {
-		return Collections.unmodifiableCollection(this.byId.values());
+		return Collections.unmodifiableCollection(this.inOrder.values());
 	}
 
 	/**
@@ -311,14 +327,18 @@ public final class LocalClients {
 
 		final @Nullable String user;
 
+		/** Its place among the clients: the key of {@link LocalClients#inOrder}. */
+		final long order;
+
 		final Set<String> groups = new LinkedHashSet<>();
 
 		@Nullable JsonNode presence;
 
 		boolean closed;
 
-		Membership(@Nullable String user) {
+		Membership(@Nullable String user, long order) {
 			this.user = user;
+			this.order = order;
 		}
 
 	}

@@ -26,8 +26,9 @@ import org.springframework.web.socket.CloseStatus;
  * An offer to an idle client also writes the frame to its socket, so a broadcast to
  * thousands of clients is thousands of socket writes. Large broadcasts are therefore
  * split into chunks that the caller and helper threads, one per further core, deliver
- * together. The caller returns once every chunk is queued, so consecutive broadcasts from
- * one thread still reach each client in order.
+ * together; the caller delivers the first chunk, to the clients that connected first,
+ * before it wakes a helper. The caller returns once every chunk is queued, so consecutive
+ * broadcasts from one thread still reach each client in order.
  */
 public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 
@@ -217,7 +218,11 @@ public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 		}
 
 		void deliver() {
-			int helpersWanted = Math.min(LocalFrameDelivery.this.parallelism - 1, this.chunks - 1);
+			// The first chunk before any helper is woken: the clients that connected
+			// first get the frame without waiting on a handoff, or on a helper that the
+			// wake-up lets run first on a busy machine.
+			deliverChunk(this.nextChunk.getAndIncrement());
+			int helpersWanted = Math.min(LocalFrameDelivery.this.parallelism - 1, this.chunks - 2);
 			try {
 				ExecutorService helpers = helpers();
 				for (int i = 0; i < helpersWanted; i++) {
@@ -248,15 +253,19 @@ public final class LocalFrameDelivery implements FrameDelivery, DisposableBean {
 		public void run() {
 			for (int chunk = this.nextChunk.getAndIncrement(); chunk < this.chunks; chunk = this.nextChunk
 				.getAndIncrement()) {
-				try {
-					int end = Math.min(this.targets.length, (chunk + 1) * CHUNK_SIZE);
-					for (int i = chunk * CHUNK_SIZE; i < end; i++) {
-						offer(this.targets[i], this.frame, this.exceptId, this.stamp);
-					}
+				deliverChunk(chunk);
+			}
+		}
+
+		private void deliverChunk(int chunk) {
+			try {
+				int end = Math.min(this.targets.length, (chunk + 1) * CHUNK_SIZE);
+				for (int i = chunk * CHUNK_SIZE; i < end; i++) {
+					offer(this.targets[i], this.frame, this.exceptId, this.stamp);
 				}
-				finally {
-					this.delivered.countDown();
-				}
+			}
+			finally {
+				this.delivered.countDown();
 			}
 		}
 
