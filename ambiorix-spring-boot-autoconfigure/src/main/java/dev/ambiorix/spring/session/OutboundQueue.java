@@ -62,6 +62,9 @@ final class OutboundQueue {
 	/** Work-in-progress counter so that exactly one thread pumps at a time. */
 	private final AtomicInteger pumping = new AtomicInteger();
 
+	/** Told when a send completes: one for every send, not one made for each. */
+	private final Transport.SendCallback sent = this::sent;
+
 	OutboundQueue(Transport transport, long maxQueuedBytes, long sendTimeLimitNanos, Terminator terminator) {
 		this.transport = transport;
 		this.maxQueuedBytes = maxQueuedBytes;
@@ -77,6 +80,7 @@ final class OutboundQueue {
 	 */
 	boolean offer(String frame) {
 		boolean overflow = false;
+		boolean idle = false;
 		synchronized (this.lock) {
 			if (this.closed || this.closing) {
 				return false;
@@ -85,6 +89,16 @@ final class OutboundQueue {
 			int bytes = Utf8.length(frame);
 			if (pending > 0 && pending + bytes > this.maxQueuedBytes) {
 				overflow = true;
+			}
+			else if (!this.inFlight && (this.queue == null || this.queue.isEmpty())) {
+				// Nothing queued or in flight: the frame goes out at once, without
+				// being stored in the queue. A broadcast offers a new frame to every
+				// client, and storing it into each client's long-lived queue would
+				// dirty a garbage collector card per client.
+				idle = true;
+				this.inFlightBytes = bytes;
+				this.inFlight = true;
+				this.inFlightSince = System.nanoTime();
 			}
 			else {
 				queue().add(frame);
@@ -95,8 +109,26 @@ final class OutboundQueue {
 			terminate(BUFFER_OVERFLOW);
 			return false;
 		}
-		pump();
+		if (idle) {
+			send(frame);
+		}
+		else {
+			pump();
+		}
 		return true;
+	}
+
+	/**
+	 * Send a frame taken for sending (in flight) without going through the queue. Frames
+	 * offered meanwhile wait in the queue, and the completion starts them.
+	 */
+	private void send(String frame) {
+		try {
+			this.transport.sendText(frame, this.sent);
+		}
+		catch (RuntimeException ex) {
+			sent(ex);
+		}
 	}
 
 	/**
@@ -211,10 +243,10 @@ final class OutboundQueue {
 			Object next = takeNext();
 			try {
 				if (next instanceof String text) {
-					this.transport.sendText(text, this::sent);
+					this.transport.sendText(text, this.sent);
 				}
 				else if (next == PING) {
-					this.transport.sendPing(this::sent);
+					this.transport.sendPing(this.sent);
 				}
 				else if (next instanceof CloseStatus status) {
 					discard();
