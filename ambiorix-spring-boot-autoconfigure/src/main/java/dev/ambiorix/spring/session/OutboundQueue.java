@@ -80,7 +80,6 @@ final class OutboundQueue {
 	 */
 	boolean offer(String frame) {
 		boolean overflow = false;
-		boolean idle = false;
 		synchronized (this.lock) {
 			if (this.closed || this.closing) {
 				return false;
@@ -89,16 +88,6 @@ final class OutboundQueue {
 			int bytes = Utf8.length(frame);
 			if (pending > 0 && pending + bytes > this.maxQueuedBytes) {
 				overflow = true;
-			}
-			else if (!this.inFlight && (this.queue == null || this.queue.isEmpty())) {
-				// Nothing queued or in flight: the frame goes out at once, without
-				// being stored in the queue. A broadcast offers a new frame to every
-				// client, and storing it into each client's long-lived queue would
-				// dirty a garbage collector card per client.
-				idle = true;
-				this.inFlightBytes = bytes;
-				this.inFlight = true;
-				this.inFlightSince = System.nanoTime();
 			}
 			else {
 				queue().add(frame);
@@ -109,26 +98,8 @@ final class OutboundQueue {
 			terminate(BUFFER_OVERFLOW);
 			return false;
 		}
-		if (idle) {
-			send(frame);
-		}
-		else {
-			pump();
-		}
+		pump();
 		return true;
-	}
-
-	/**
-	 * Send a frame taken for sending (in flight) without going through the queue. Frames
-	 * offered meanwhile wait in the queue, and the completion starts them.
-	 */
-	private void send(String frame) {
-		try {
-			this.transport.sendText(frame, this.sent);
-		}
-		catch (RuntimeException ex) {
-			sent(ex);
-		}
 	}
 
 	/**
