@@ -1,6 +1,6 @@
 package dev.ambiorix.spring.session;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 
@@ -9,10 +9,16 @@ import org.jspecify.annotations.Nullable;
  * container that reports a send twice (or reports it and then throws) cannot make the
  * outbound queue start two writes at once. The transports' container-specific callbacks
  * extend it.
+ * <p>
+ * One is made for every send, so its flag is a field of its own rather than an object of
+ * its own.
  */
 class ExactlyOnceCallback implements Transport.SendCallback {
 
-	private final AtomicBoolean done = new AtomicBoolean();
+	private static final AtomicIntegerFieldUpdater<ExactlyOnceCallback> DONE = AtomicIntegerFieldUpdater
+		.newUpdater(ExactlyOnceCallback.class, "done");
+
+	private volatile int done;
 
 	private final Transport.SendCallback callback;
 
@@ -22,7 +28,7 @@ class ExactlyOnceCallback implements Transport.SendCallback {
 
 	@Override
 	public final void completed(@Nullable Throwable failure) {
-		if (this.done.compareAndSet(false, true)) {
+		if (DONE.compareAndSet(this, 0, 1)) {
 			this.callback.completed(failure);
 		}
 	}

@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * extension's own queue only ever sees control frames and the order of frames is the
  * order of the calls.
  * <p>
- * Only referenced by {@link JettyTransport} once Jetty's core API is known to be present.
+ * Only referenced by {@link JettySharedText} once Jetty's core API is known to be
+ * present.
  */
 final class JettySharedDeflate {
 
@@ -70,10 +71,9 @@ final class JettySharedDeflate {
 	/**
 	 * Send one whole text message, compressed once for every connection it goes to.
 	 * @param text the message
-	 * @param completion told when it is written or failed
+	 * @param callback told when it is written or failed
 	 */
-	void sendText(String text, org.eclipse.jetty.websocket.api.Callback completion) {
-		Callback callback = Callback.from(completion::succeed, completion::fail);
+	void sendText(String text, Callback callback) {
 		if (!this.coreSession.isOutputOpen()) {
 			callback.failed(new IllegalStateException("Output closed"));
 			return;

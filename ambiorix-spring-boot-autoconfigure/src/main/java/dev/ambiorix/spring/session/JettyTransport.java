@@ -18,7 +18,9 @@ import org.springframework.web.socket.WebSocketSession;
 /**
  * Sends and closes through Jetty 12's own asynchronous WebSocket API, which Spring uses
  * on Jetty: nothing blocks, and a send that completes at once reports so on the calling
- * thread, so a client with room in its socket costs no thread handoff.
+ * thread, so a client with room in its socket costs no thread handoff. Text frames go
+ * through Jetty's core session instead when it is there ({@link JettySharedText}), with
+ * the UTF-8 bytes a broadcast encodes once for all its clients.
  * <p>
  * Only referenced by {@link Transports} once Jetty's API is known to be present.
  */
@@ -34,15 +36,17 @@ final class JettyTransport implements Transport {
 	private final Duration closeTimeout;
 
 	/**
-	 * Set when the connection agreed to compression without server context takeover: its
-	 * text frames are then compressed once per message, not once per connection.
+	 * Set when the session is on Jetty's core session: text frames then go out with the
+	 * UTF-8 bytes every connection shares (compressed once per message on a connection
+	 * that agreed to compression without server context takeover), not encoded once per
+	 * connection by Jetty's API.
 	 */
-	private final @Nullable JettySharedDeflate sharedDeflate;
+	private final @Nullable JettySharedText sharedText;
 
 	private JettyTransport(Session session, Duration closeTimeout) {
 		this.session = session;
 		this.closeTimeout = closeTimeout;
-		this.sharedDeflate = CORE_PRESENT ? JettySharedDeflate.forSession(session) : null;
+		this.sharedText = CORE_PRESENT ? JettySharedText.forSession(session) : null;
 	}
 
 	/**
@@ -80,7 +84,7 @@ final class JettyTransport implements Transport {
 	public void sendText(String text, SendCallback callback) {
 		Completion completion = new Completion(callback);
 		try {
-			JettySharedDeflate shared = this.sharedDeflate;
+			JettySharedText shared = this.sharedText;
 			if (shared != null) {
 				shared.sendText(text, completion);
 			}
@@ -147,9 +151,21 @@ final class JettyTransport implements Transport {
 	}
 
 	/**
-	 * Reports one send exactly once, whether Jetty completes it or the call throws.
+	 * Return whether text frames go out with shared UTF-8 bytes through Jetty's core
+	 * session rather than through Jetty's API.
+	 * @return {@code true} on Jetty's core session
 	 */
-	private static final class Completion extends ExactlyOnceCallback implements Callback {
+	boolean sharesBytes() {
+		return this.sharedText != null;
+	}
+
+	/**
+	 * Reports one send exactly once, whether Jetty completes it or the call throws. It is
+	 * the callback of Jetty's API and of its core alike, so that a send wraps it in no
+	 * other object.
+	 */
+	private static final class Completion extends ExactlyOnceCallback
+			implements Callback, org.eclipse.jetty.util.Callback {
 
 		Completion(SendCallback callback) {
 			super(callback);
@@ -162,6 +178,16 @@ final class JettyTransport implements Transport {
 
 		@Override
 		public void fail(Throwable failure) {
+			completed(failure);
+		}
+
+		@Override
+		public void succeeded() {
+			completed(null);
+		}
+
+		@Override
+		public void failed(Throwable failure) {
 			completed(failure);
 		}
 

@@ -62,8 +62,8 @@ final class OutboundQueue {
 	/** Work-in-progress counter so that exactly one thread pumps at a time. */
 	private final AtomicInteger pumping = new AtomicInteger();
 
-	/** One for the queue's life: a send allocates nothing of the queue's. */
-	private final Transport.SendCallback sentCallback = this::sent;
+	/** Told when a send completes: one for every send, not one made for each. */
+	private final Transport.SendCallback sent = this::sent;
 
 	OutboundQueue(Transport transport, long maxQueuedBytes, long sendTimeLimitNanos, Terminator terminator) {
 		this.transport = transport;
@@ -80,7 +80,6 @@ final class OutboundQueue {
 	 */
 	boolean offer(String frame) {
 		boolean overflow = false;
-		boolean sendNow = false;
 		synchronized (this.lock) {
 			if (this.closed || this.closing) {
 				return false;
@@ -89,14 +88,6 @@ final class OutboundQueue {
 			int bytes = Utf8.length(frame);
 			if (pending > 0 && pending + bytes > this.maxQueuedBytes) {
 				overflow = true;
-			}
-			else if (!this.inFlight && (this.queue == null || this.queue.isEmpty())) {
-				// An idle client: the frame goes straight out, never stored in the
-				// queue. A broadcast to thousands would otherwise write a reference into
-				// each client's long-lived queue, and the garbage collector pays for
-				// every such write.
-				startSend(bytes, false);
-				sendNow = true;
 			}
 			else {
 				queue().add(frame);
@@ -107,12 +98,7 @@ final class OutboundQueue {
 			terminate(BUFFER_OVERFLOW);
 			return false;
 		}
-		if (sendNow) {
-			send(frame);
-		}
-		else {
-			pump();
-		}
+		pump();
 		return true;
 	}
 
@@ -226,44 +212,31 @@ final class OutboundQueue {
 		int missed = 1;
 		do {
 			Object next = takeNext();
-			if (next instanceof String text) {
-				send(text);
-			}
-			else if (next == PING) {
-				try {
-					this.transport.sendPing(this.sentCallback);
+			try {
+				if (next instanceof String text) {
+					this.transport.sendText(text, this.sent);
 				}
-				catch (RuntimeException ex) {
-					sent(ex);
+				else if (next == PING) {
+					this.transport.sendPing(this.sent);
 				}
-			}
-			else if (next instanceof CloseStatus status) {
-				discard();
-				try {
+				else if (next instanceof CloseStatus status) {
+					discard();
 					this.transport.close(status);
 				}
-				catch (RuntimeException ex) {
+			}
+			catch (RuntimeException ex) {
+				// Transports report failures through the callback; one that throws
+				// instead must not leave this loop, which would stop the queue for good.
+				if (next instanceof CloseStatus) {
 					this.terminator.terminate(SEND_FAILED);
+				}
+				else {
+					sent(ex);
 				}
 			}
 			missed = this.pumping.addAndGet(-missed);
 		}
 		while (missed != 0);
-	}
-
-	/**
-	 * Start sending a frame already counted as in flight.
-	 * @param text the frame
-	 */
-	private void send(String text) {
-		try {
-			this.transport.sendText(text, this.sentCallback);
-		}
-		catch (RuntimeException ex) {
-			// Transports report failures through the callback; one that throws instead
-			// must not stop the queue for good.
-			sent(ex);
-		}
 	}
 
 	private @Nullable Object takeNext() {
@@ -272,24 +245,19 @@ final class OutboundQueue {
 				return null;
 			}
 			Object next = this.queue.poll();
+			if (next instanceof String text) {
+				int bytes = Utf8.length(text);
+				this.queuedBytes -= bytes;
+				this.inFlightBytes = bytes;
+			}
 			if (next instanceof CloseStatus) {
 				return next;
 			}
-			int bytes = 0;
-			if (next instanceof String text) {
-				bytes = Utf8.length(text);
-				this.queuedBytes -= bytes;
-			}
-			startSend(bytes, next == PING);
+			this.pingInFlight = (next == PING);
+			this.inFlight = true;
+			this.inFlightSince = System.nanoTime();
 			return next;
 		}
-	}
-
-	private void startSend(int bytes, boolean ping) {
-		this.inFlightBytes = bytes;
-		this.pingInFlight = ping;
-		this.inFlight = true;
-		this.inFlightSince = System.nanoTime();
 	}
 
 	private void sent(@Nullable Throwable failure) {

@@ -1,6 +1,7 @@
 package dev.ambiorix.spring.session;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.ambiorix.spring.protocol.Utf8Length;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 final class Utf8 {
 
 	private static final ThreadLocal<Measured> last = ThreadLocal.withInitial(Measured::new);
+
+	private static final LongAdder encodings = new LongAdder();
 
 	private Utf8() {
 	}
@@ -57,8 +60,16 @@ final class Utf8 {
 		if (encoded == null) {
 			encoded = text.getBytes(StandardCharsets.UTF_8);
 			measured.encoded = encoded;
+			encodings.increment();
 		}
 		return encoded;
+	}
+
+	/**
+	 * The texts encoded by {@link #bytes(String)} so far, in this JVM.
+	 */
+	static long encodings() {
+		return encodings.sum();
 	}
 
 	private static final class Measured {
