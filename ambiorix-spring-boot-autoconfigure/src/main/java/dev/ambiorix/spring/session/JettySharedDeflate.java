@@ -78,8 +78,18 @@ final class JettySharedDeflate {
 			callback.failed(new IllegalStateException("Output closed"));
 			return;
 		}
-		// Each connection writes from a buffer of its own over the shared bytes.
-		Frame frame = new Frame(OpCode.TEXT, true, ByteBuffer.wrap(SharedDeflate.compress(text))).setRsv1(true);
+		byte[] compressed = SharedDeflate.compress(text);
+		long maxFrameSize = this.coreSession.getMaxFrameSize();
+		if (maxFrameSize > 0 && compressed.length > maxFrameSize) {
+			// Too large for one frame: Jetty's own path compresses it (once, as every
+			// message stands alone without context takeover) and splits it.
+			this.coreSession.sendFrame(
+					new Frame(OpCode.TEXT, true, ByteBuffer.wrap(Utf8.bytes(text)).asReadOnlyBuffer()), callback,
+					false);
+			return;
+		}
+		// Each connection reads through a buffer of its own over the shared bytes.
+		Frame frame = new Frame(OpCode.TEXT, true, ByteBuffer.wrap(compressed).asReadOnlyBuffer()).setRsv1(true);
 		this.afterDeflate.sendFrame(new OutgoingEntry.Builder(frame, callback).build());
 	}
 

@@ -4,13 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.support.RawWebSocket;
-import dev.ambiorix.spring.support.RawWebSocket.CompressibleFrame;
+import dev.ambiorix.spring.support.RawWebSocket.CompressibleMessage;
 import dev.ambiorix.spring.support.TestApplication;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +24,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
+import static dev.ambiorix.spring.support.RawWebSocket.inflate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,7 +59,7 @@ class CompressionTest {
 				RawWebSocket client = RawWebSocket.connect(port(context), "/", CHROMIUM_OFFER)) {
 			assertThat(client.responseHeader("Sec-WebSocket-Extensions")).isNull();
 			client.sendText(ENVELOPE);
-			Message reply = Message.read(client);
+			CompressibleMessage reply = client.readCompressibleMessage();
 			assertThat(reply.compressed()).isFalse();
 			assertThat(new String(reply.payload(), StandardCharsets.UTF_8)).isEqualTo(ENVELOPE);
 		}
@@ -73,9 +73,9 @@ class CompressionTest {
 				.doesNotContain("no_context_takeover");
 			Inflater inflater = new Inflater(true);
 			client.sendCompressedText(compress(ENVELOPE));
-			Message first = Message.read(client);
+			CompressibleMessage first = client.readCompressibleMessage();
 			client.sendText(ENVELOPE);
-			Message second = Message.read(client);
+			CompressibleMessage second = client.readCompressibleMessage();
 			assertThat(first.compressed()).isTrue();
 			assertThat(second.compressed()).isTrue();
 			assertThat(inflate(inflater, first.payload())).isEqualTo(ENVELOPE);
@@ -93,9 +93,9 @@ class CompressionTest {
 				.contains("server_no_context_takeover")
 				.contains("client_no_context_takeover");
 			client.sendCompressedText(compress(ENVELOPE));
-			Message first = Message.read(client);
+			CompressibleMessage first = client.readCompressibleMessage();
 			client.sendCompressedText(compress(ENVELOPE));
-			Message second = Message.read(client);
+			CompressibleMessage second = client.readCompressibleMessage();
 			assertThat(first.compressed()).isTrue();
 			assertThat(first.payload().length).isLessThan(ENVELOPE.length() / 4);
 			// Each decompresses alone, and the same message compresses the same way
@@ -115,8 +115,8 @@ class CompressionTest {
 			await().atMost(Duration.ofSeconds(30)).until(() -> clients.count() == 2);
 			String text = ENVELOPE.substring(0, 4000);
 			clients.broadcast("news", text);
-			Message toAnn = Message.read(ann);
-			Message toBob = Message.read(bob);
+			CompressibleMessage toAnn = ann.readCompressibleMessage();
+			CompressibleMessage toBob = bob.readCompressibleMessage();
 			String expected = "{\"name\":\"news\",\"message\":\"" + text.replace("\"", "\\\"")
 					+ "\",\"isAmbiorix\":true}";
 			assertThat(toAnn.compressed()).isTrue();
@@ -133,7 +133,7 @@ class CompressionTest {
 			assertThat(ours.responseHeader("Sec-WebSocket-Extensions")).isNull();
 			assertThat(other.responseHeader("Sec-WebSocket-Extensions")).startsWith("permessage-deflate");
 			other.sendText("ping");
-			Message reply = Message.read(other);
+			CompressibleMessage reply = other.readCompressibleMessage();
 			assertThat(reply.compressed()).isTrue();
 			assertThat(inflate(new Inflater(true), reply.payload())).isEqualTo("other: ping");
 		}
@@ -171,41 +171,6 @@ class CompressionTest {
 		byte[] withoutTail = new byte[compressed.length - 4];
 		System.arraycopy(compressed, 0, withoutTail, 0, withoutTail.length);
 		return withoutTail;
-	}
-
-	private static String inflate(Inflater inflater, byte[] payload) throws DataFormatException {
-		byte[] input = new byte[payload.length + 4];
-		System.arraycopy(payload, 0, input, 0, payload.length);
-		input[payload.length + 2] = (byte) 0xFF;
-		input[payload.length + 3] = (byte) 0xFF;
-		inflater.setInput(input);
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		byte[] buffer = new byte[4096];
-		int n;
-		while ((n = inflater.inflate(buffer)) > 0) {
-			out.write(buffer, 0, n);
-		}
-		return out.toString(StandardCharsets.UTF_8);
-	}
-
-	/**
-	 * A whole message from the server: its frames' payloads, and whether its first frame
-	 * had RSV1 set.
-	 */
-	private record Message(boolean compressed, byte[] payload) {
-
-		static Message read(RawWebSocket client) throws IOException {
-			CompressibleFrame frame = client.readCompressibleFrame();
-			boolean compressed = frame.rsv1();
-			ByteArrayOutputStream payload = new ByteArrayOutputStream();
-			payload.writeBytes(frame.payload());
-			while (!frame.fin()) {
-				frame = client.readCompressibleFrame();
-				payload.writeBytes(frame.payload());
-			}
-			return new Message(compressed, payload.toByteArray());
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,10 +1,10 @@
 package dev.ambiorix.spring.session;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.Inflater;
 
 import dev.ambiorix.spring.WebSocketClients;
@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * On Jetty, a broadcast to clients that agreed to compression without context takeover is
  * compressed once, and every client gets the same bytes, which decompress to the
- * envelope.
+ * envelope; one that compresses to more than a frame holds is split by Jetty.
  */
 @Tag("jetty")
 class SharedDeflateOnJettyTest {
@@ -59,6 +59,28 @@ class SharedDeflateOnJettyTest {
 					assertThat(frame.payload()).isEqualTo(first);
 				}
 				assertThat(SharedDeflate.compressions() - before).isEqualTo(1);
+				// Compressed to more than Jetty's largest frame (64 KiB): Jetty
+				// compresses
+				// and splits it, and every client still gets the whole message.
+				String large = randomLetters(200_000);
+				clients.broadcast("news", large);
+				for (RawWebSocket socket : sockets) {
+					CompressibleFrame frame = socket.readCompressibleFrame();
+					assertThat(frame.rsv1()).isTrue();
+					ByteArrayOutputStream payload = new ByteArrayOutputStream();
+					int frames = 1;
+					payload.writeBytes(frame.payload());
+					while (!frame.fin()) {
+						assertThat(frame.payload().length).isLessThanOrEqualTo(64 * 1024);
+						frame = socket.readCompressibleFrame();
+						assertThat(frame.opcode()).isZero();
+						payload.writeBytes(frame.payload());
+						frames++;
+					}
+					assertThat(frames).as("frames of one message").isGreaterThan(1);
+					assertThat(inflate(payload.toByteArray()))
+						.isEqualTo("{\"name\":\"news\",\"message\":\"" + large + "\",\"isAmbiorix\":true}");
+				}
 			}
 			finally {
 				for (RawWebSocket socket : sockets) {
@@ -68,21 +90,23 @@ class SharedDeflateOnJettyTest {
 		}
 	}
 
+	private static String randomLetters(int length) {
+		Random random = new Random(14);
+		StringBuilder letters = new StringBuilder(length);
+		for (int i = 0; i < length; i++) {
+			letters.append((char) ('a' + random.nextInt(26)));
+		}
+		return letters.toString();
+	}
+
 	private static String inflate(byte[] payload) throws Exception {
 		Inflater inflater = new Inflater(true);
-		byte[] input = new byte[payload.length + 4];
-		System.arraycopy(payload, 0, input, 0, payload.length);
-		input[payload.length + 2] = (byte) 0xFF;
-		input[payload.length + 3] = (byte) 0xFF;
-		inflater.setInput(input);
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		byte[] buffer = new byte[4096];
-		int n;
-		while ((n = inflater.inflate(buffer)) > 0) {
-			out.write(buffer, 0, n);
+		try {
+			return RawWebSocket.inflate(inflater, payload);
 		}
-		inflater.end();
-		return out.toString(StandardCharsets.UTF_8);
+		finally {
+			inflater.end();
+		}
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.ambiorix.spring.session;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.zip.Inflater;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.support.RawWebSocket;
+import dev.ambiorix.spring.support.RawWebSocket.CompressibleMessage;
 import dev.ambiorix.spring.support.RawWebSocket.CompressibleFrame;
 import dev.ambiorix.spring.support.TestApplication;
 import org.junit.jupiter.api.Tag;
@@ -19,6 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static dev.ambiorix.spring.support.RawWebSocket.inflate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -130,32 +131,10 @@ class SharedDeflateOnTomcatTest {
 
 	/** One message, in as many frames as Tomcat wrote it in, RSV1 on the first. */
 	private static String readMessage(RawWebSocket socket, Inflater inflater) throws Exception {
-		CompressibleFrame frame = socket.readCompressibleFrame();
-		assertThat(frame.opcode()).isEqualTo(1);
-		assertThat(frame.rsv1()).as("RSV1").isTrue();
-		ByteArrayOutputStream payload = new ByteArrayOutputStream();
-		payload.write(frame.payload());
-		while (!frame.fin()) {
-			frame = socket.readCompressibleFrame();
-			assertThat(frame.opcode()).as("continuation").isEqualTo(0);
-			payload.write(frame.payload());
-		}
-		return inflate(inflater, payload.toByteArray());
-	}
-
-	private static String inflate(Inflater inflater, byte[] payload) throws Exception {
-		byte[] input = new byte[payload.length + 4];
-		System.arraycopy(payload, 0, input, 0, payload.length);
-		input[payload.length + 2] = (byte) 0xFF;
-		input[payload.length + 3] = (byte) 0xFF;
-		inflater.setInput(input);
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		byte[] buffer = new byte[4096];
-		int n;
-		while ((n = inflater.inflate(buffer)) > 0) {
-			out.write(buffer, 0, n);
-		}
-		return out.toString(StandardCharsets.UTF_8);
+		CompressibleMessage message = socket.readCompressibleMessage();
+		assertThat(message.opcode()).isEqualTo(1);
+		assertThat(message.compressed()).as("RSV1").isTrue();
+		return inflate(inflater, message.payload());
 	}
 
 	/**

@@ -1,17 +1,15 @@
 package dev.ambiorix.spring.session;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 import dev.ambiorix.spring.WebSocketClients;
 import dev.ambiorix.spring.support.RawWebSocket;
-import dev.ambiorix.spring.support.RawWebSocket.CompressibleFrame;
+import dev.ambiorix.spring.support.RawWebSocket.CompressibleMessage;
 import dev.ambiorix.spring.support.TestApplication;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Tag;
@@ -21,6 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static dev.ambiorix.spring.support.RawWebSocket.inflate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,14 +54,15 @@ class SharedTextOnJettyTest {
 					context.getBean(WebSocketClients.class).broadcast("news", text);
 					byte[] expected = envelope(text).getBytes(StandardCharsets.UTF_8);
 					for (RawWebSocket socket : sockets) {
-						Message message = Message.read(socket);
+						CompressibleMessage message = socket.readCompressibleMessage();
+						assertThat(message.opcode()).isEqualTo(1);
 						assertThat(message.compressed()).isFalse();
 						assertThat(message.payload()).isEqualTo(expected);
 					}
 					// Once on the broadcasting thread; a client busy when the broadcast
 					// reached it takes the frame on a thread of Jetty's, which may
-					// encode it once more.
-					assertThat(Utf8.encodings() - before).isBetween(1L, (long) CLIENTS - 1);
+					// encode it once more. Jetty's own API encodes nothing of ours.
+					assertThat(Utf8.encodings() - before).isBetween(1L, (long) CLIENTS);
 				}
 				assertThat(LARGE.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(64 * 1024);
 			}
@@ -85,11 +85,12 @@ class SharedTextOnJettyTest {
 					long before = Utf8.encodings();
 					context.getBean(WebSocketClients.class).broadcast("news", text);
 					for (int i = 0; i < CLIENTS; i++) {
-						Message message = Message.read(sockets.get(i));
+						CompressibleMessage message = sockets.get(i).readCompressibleMessage();
+						assertThat(message.opcode()).isEqualTo(1);
 						assertThat(message.compressed()).isTrue();
 						assertThat(inflate(inflaters.get(i), message.payload())).isEqualTo(envelope(text));
 					}
-					assertThat(Utf8.encodings() - before).isBetween(1L, (long) CLIENTS - 1);
+					assertThat(Utf8.encodings() - before).isBetween(1L, (long) CLIENTS);
 				}
 			}
 			finally {
@@ -128,42 +129,6 @@ class SharedTextOnJettyTest {
 
 	private static String envelope(String text) {
 		return "{\"name\":\"news\",\"message\":\"" + text.replace("\"", "\\\"") + "\",\"isAmbiorix\":true}";
-	}
-
-	private static String inflate(Inflater inflater, byte[] payload) throws DataFormatException {
-		byte[] input = new byte[payload.length + 4];
-		System.arraycopy(payload, 0, input, 0, payload.length);
-		input[payload.length + 2] = (byte) 0xFF;
-		input[payload.length + 3] = (byte) 0xFF;
-		inflater.setInput(input);
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		byte[] buffer = new byte[4096];
-		int n;
-		while ((n = inflater.inflate(buffer)) > 0) {
-			out.write(buffer, 0, n);
-		}
-		return out.toString(StandardCharsets.UTF_8);
-	}
-
-	/**
-	 * A whole message: its frames' payloads, and whether its first frame had RSV1 set.
-	 */
-	private record Message(boolean compressed, byte[] payload) {
-
-		static Message read(RawWebSocket socket) throws IOException {
-			CompressibleFrame frame = socket.readCompressibleFrame();
-			assertThat(frame.opcode()).isEqualTo(1);
-			boolean compressed = frame.rsv1();
-			ByteArrayOutputStream payload = new ByteArrayOutputStream();
-			payload.writeBytes(frame.payload());
-			while (!frame.fin()) {
-				frame = socket.readCompressibleFrame();
-				assertThat(frame.opcode()).isZero();
-				payload.writeBytes(frame.payload());
-			}
-			return new Message(compressed, payload.toByteArray());
-		}
-
 	}
 
 }

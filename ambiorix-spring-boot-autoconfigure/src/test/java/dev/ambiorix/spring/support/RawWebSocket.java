@@ -11,6 +11,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 import org.jspecify.annotations.Nullable;
 
@@ -215,6 +217,49 @@ public final class RawWebSocket implements AutoCloseable {
 		return new CompressibleFrame(first & 0x0F, (first & 0x80) != 0, (first & 0x40) != 0, payload);
 	}
 
+	/**
+	 * Read one whole message, its continuation frames included, with the RSV1 bit of its
+	 * first frame, which marks it compressed.
+	 * @return the message
+	 */
+	public CompressibleMessage readCompressibleMessage() throws IOException {
+		CompressibleFrame frame = readCompressibleFrame();
+		ByteArrayOutputStream payload = new ByteArrayOutputStream();
+		payload.writeBytes(frame.payload());
+		CompressibleFrame first = frame;
+		while (!frame.fin()) {
+			frame = readCompressibleFrame();
+			if (frame.opcode() != 0) {
+				throw new IOException("expected a continuation frame, got opcode " + frame.opcode());
+			}
+			payload.writeBytes(frame.payload());
+		}
+		return new CompressibleMessage(first.opcode(), first.rsv1(), payload.toByteArray());
+	}
+
+	/**
+	 * Inflate a {@code permessage-deflate} message payload (RFC 7692 leaves off the four
+	 * bytes that end it).
+	 * @param inflater the connection's inflater: a fresh one per message without context
+	 * takeover
+	 * @param payload the message's payload
+	 * @return the message text
+	 */
+	public static String inflate(Inflater inflater, byte[] payload) throws DataFormatException {
+		byte[] input = new byte[payload.length + 4];
+		System.arraycopy(payload, 0, input, 0, payload.length);
+		input[payload.length + 2] = (byte) 0xFF;
+		input[payload.length + 3] = (byte) 0xFF;
+		inflater.setInput(input);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		byte[] buffer = new byte[4096];
+		int n;
+		while ((n = inflater.inflate(buffer)) > 0) {
+			out.write(buffer, 0, n);
+		}
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
 	private int readByte() throws IOException {
 		int b = this.in.read();
 		if (b < 0) {
@@ -241,6 +286,16 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @param payload the payload bytes, as on the wire
 	 */
 	public record CompressibleFrame(int opcode, boolean fin, boolean rsv1, byte[] payload) {
+	}
+
+	/**
+	 * A whole message from the server.
+	 *
+	 * @param opcode the opcode of its first frame
+	 * @param compressed whether its first frame had RSV1 set
+	 * @param payload its frames' payloads, as on the wire
+	 */
+	public record CompressibleMessage(int opcode, boolean compressed, byte[] payload) {
 	}
 
 	/**
