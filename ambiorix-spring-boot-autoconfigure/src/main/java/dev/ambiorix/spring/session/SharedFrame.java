@@ -93,16 +93,38 @@ final class SharedFrame {
 		}
 	}
 
-	private void fill(byte first, byte[] payload) {
-		ByteBuffer frame = this.frame.clear();
-		frame.put(first);
-		if (payload.length < 126) {
-			frame.put((byte) payload.length);
+	/**
+	 * Return how many bytes the header of a whole frame takes.
+	 * @param length the payload's length
+	 * @return 2, 4 or 10
+	 */
+	static int headerLength(int length) {
+		return (length < 126) ? 2 : (length < 65536) ? 4 : 10;
+	}
+
+	/**
+	 * Put the header of a whole frame, unmasked, as a server sends it.
+	 * @param buffer where it goes
+	 * @param first the first byte: FIN, RSV1 when compressed, and the opcode
+	 * @param length the payload's length
+	 * @return the buffer
+	 */
+	static ByteBuffer putHeader(ByteBuffer buffer, byte first, int length) {
+		buffer.put(first);
+		if (length < 126) {
+			buffer.put((byte) length);
+		}
+		else if (length < 65536) {
+			buffer.put((byte) 126).putShort((short) length);
 		}
 		else {
-			frame.put((byte) 126).putShort((short) payload.length);
+			buffer.put((byte) 127).putLong(length);
 		}
-		frame.put(payload).flip();
+		return buffer;
+	}
+
+	private void fill(byte first, byte[] payload) {
+		putHeader(this.frame.clear(), first, payload.length).put(payload).flip();
 		this.payload = payload;
 		this.first = first;
 	}

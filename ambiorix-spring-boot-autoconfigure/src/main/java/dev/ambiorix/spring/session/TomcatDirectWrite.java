@@ -425,20 +425,7 @@ final class TomcatDirectWrite {
 	}
 
 	private static ByteBuffer header(byte first, int length) {
-		ByteBuffer header;
-		if (length < 126) {
-			header = ByteBuffer.allocate(2);
-			header.put(first).put((byte) length);
-		}
-		else if (length < 65536) {
-			header = ByteBuffer.allocate(4);
-			header.put(first).put((byte) 126).putShort((short) length);
-		}
-		else {
-			header = ByteBuffer.allocate(10);
-			header.put(first).put((byte) 127).putLong(length);
-		}
-		return header.flip();
+		return SharedFrame.putHeader(ByteBuffer.allocate(SharedFrame.headerLength(length)), first, length).flip();
 	}
 
 	/**
