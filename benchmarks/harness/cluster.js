@@ -18,6 +18,7 @@ const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
 const { freePort } = require('./ports');
+const { onLines } = require('./lines');
 const http = require('node:http');
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 
@@ -224,56 +225,49 @@ function runFanout(system, redis, durationMs) {
       redis: cpuSeconds(redis.pid),
       loadgen: cpuSeconds(child.pid),
     });
-    let buffered = '';
     let before = null;
     let after = null;
     let stats = null;
-    child.stdout.on('data', async (chunk) => {
-      buffered += chunk.toString();
-      let newline;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line.startsWith('READY')) {
-          const statsBefore = await redisCommandStats(redis.port);
-          before = await sample();
-          before.stats = statsBefore;
-          child.stdin.write('GO\n');
-        } else if (line === 'END') {
-          after = await sample();
-          stats = redisCommandStats(redis.port);
-        } else if (line.startsWith('RESULT')) {
-          clearTimeout(timer);
-          const result = JSON.parse(line.slice(7));
-          if (result.error || !before || !after) return resolve({ error: result.error || 'no measured window' });
-          const statsAfter = await stats;
-          const seconds = Number(after.wall - before.wall) / 1e9;
-          const nodesCpu = after.nodes.reduce((sum, value, i) => sum + value - before.nodes[i], 0);
-          // CPU from /proc, as for the nodes; per envelope from INFO's finer figure.
-          const redisCpu = after.redis - before.redis;
-          const compilerCpu = after.compilers.reduce((sum, value, i) => sum + value - before.compilers[i], 0);
-          const redisInfoCpu = statsAfter.cpu - before.stats.cpu;
-          const xadds = statsAfter.xadd - before.stats.xadd;
-          const deliveries = result.deliveries;
-          resolve({
-            deliveriesPerSec: result.perSecond,
-            lastClientP50Ms: result.lastClientMs.p50,
-            lastClientP99Ms: result.lastClientMs.p99,
-            broadcasts: result.broadcasts,
-            nodesCpuUsPerDelivery: deliveries ? (nodesCpu * 1e6) / deliveries : null,
-            jitCpuUsPerDelivery: deliveries && system.protocol === 'ambiorix' ? (compilerCpu * 1e6) / deliveries : null,
-            clusterCpuUsPerDelivery: deliveries ? ((nodesCpu + redisCpu) * 1e6) / deliveries : null,
-            redisCpuUsPerEnvelope: system.redis && xadds > 0 ? (redisInfoCpu * 1e6) / xadds : null,
-            xadds,
-            envelopesPerSec: xadds / seconds,
-            xreads: statsAfter.xread - before.stats.xread,
-            nodesCpuShare: nodesCpu / seconds,
-            redisCpuShare: redisCpu / seconds,
-            redisInfoCpuShare: redisInfoCpu / seconds,
-            loadgenCpuShare: (after.loadgen - before.loadgen) / seconds,
-            loadAverage1m: os.loadavg()[0],
-          });
-        }
+    onLines(child.stdout, async (line) => {
+      if (line.startsWith('READY')) {
+        const statsBefore = await redisCommandStats(redis.port);
+        before = await sample();
+        before.stats = statsBefore;
+        child.stdin.write('GO\n');
+      } else if (line === 'END') {
+        after = await sample();
+        stats = redisCommandStats(redis.port);
+      } else if (line.startsWith('RESULT')) {
+        clearTimeout(timer);
+        const result = JSON.parse(line.slice(7));
+        if (result.error || !before || !after) return resolve({ error: result.error || 'no measured window' });
+        const statsAfter = await stats;
+        const seconds = Number(after.wall - before.wall) / 1e9;
+        const nodesCpu = after.nodes.reduce((sum, value, i) => sum + value - before.nodes[i], 0);
+        // CPU from /proc, as for the nodes; per envelope from INFO's finer figure.
+        const redisCpu = after.redis - before.redis;
+        const compilerCpu = after.compilers.reduce((sum, value, i) => sum + value - before.compilers[i], 0);
+        const redisInfoCpu = statsAfter.cpu - before.stats.cpu;
+        const xadds = statsAfter.xadd - before.stats.xadd;
+        const deliveries = result.deliveries;
+        resolve({
+          deliveriesPerSec: result.perSecond,
+          lastClientP50Ms: result.lastClientMs.p50,
+          lastClientP99Ms: result.lastClientMs.p99,
+          broadcasts: result.broadcasts,
+          nodesCpuUsPerDelivery: deliveries ? (nodesCpu * 1e6) / deliveries : null,
+          jitCpuUsPerDelivery: deliveries && system.protocol === 'ambiorix' ? (compilerCpu * 1e6) / deliveries : null,
+          clusterCpuUsPerDelivery: deliveries ? ((nodesCpu + redisCpu) * 1e6) / deliveries : null,
+          redisCpuUsPerEnvelope: system.redis && xadds > 0 ? (redisInfoCpu * 1e6) / xadds : null,
+          xadds,
+          envelopesPerSec: xadds / seconds,
+          xreads: statsAfter.xread - before.stats.xread,
+          nodesCpuShare: nodesCpu / seconds,
+          redisCpuShare: redisCpu / seconds,
+          redisInfoCpuShare: redisInfoCpu / seconds,
+          loadgenCpuShare: (after.loadgen - before.loadgen) / seconds,
+          loadAverage1m: os.loadavg()[0],
+        });
       }
     });
     child.on('exit', (code) => {

@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { freePort } = require('./ports');
+const { onLines } = require('./lines');
 const http = require('node:http');
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const { drawChart } = require('./chart');
@@ -216,7 +217,6 @@ function runLoadgen(server, config, { onReady, onActive } = {}) {
     });
     loadgens.add(child);
     child.on('exit', () => loadgens.delete(child));
-    let buffered = '';
     let ready = null;
     let before = null;
     let after = null;
@@ -225,39 +225,33 @@ function runLoadgen(server, config, { onReady, onActive } = {}) {
       child.kill('SIGKILL');
       reject(new Error(`load generator for ${config.scenario} on ${server.name} timed out`));
     }, config.timeoutMs);
-    child.stdout.on('data', async (chunk) => {
-      buffered += chunk.toString();
-      let newline;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line.startsWith('ACTIVE')) {
-          activeExtra = onActive ? await onActive(JSON.parse(line.slice(7))) : undefined;
-          child.stdin.write('GO\n');
-        } else if (line.startsWith('READY')) {
-          ready = JSON.parse(line.slice(6));
-          const extra = onReady ? await onReady(ready) : undefined;
-          before = { wall: process.hrtime.bigint(), server: cpuSeconds(server.pid), loadgen: cpuSeconds(child.pid), extra };
-          child.stdin.write('GO\n');
-        } else if (line === 'END') {
-          after = { wall: process.hrtime.bigint(), server: cpuSeconds(server.pid), loadgen: cpuSeconds(child.pid) };
-        } else if (line.startsWith('RESULT')) {
-          const result = JSON.parse(line.slice(7));
-          clearTimeout(timer);
-          child.once('exit', () => {});
-          if (!before || !after) return resolve({ ready, result, activeExtra });
-          const wallSeconds = Number(after.wall - before.wall) / 1e9;
-          resolve({
-            ready,
-            result,
-            extra: before.extra,
-            activeExtra,
-            wallSeconds,
-            serverCpuSeconds: after.server - before.server,
-            loadgenCpuShare: (after.loadgen - before.loadgen) / wallSeconds,
-            serverCpuShare: (after.server - before.server) / wallSeconds,
-          });
-        }
+    onLines(child.stdout, async (line) => {
+      if (line.startsWith('ACTIVE')) {
+        activeExtra = onActive ? await onActive(JSON.parse(line.slice(7))) : undefined;
+        child.stdin.write('GO\n');
+      } else if (line.startsWith('READY')) {
+        ready = JSON.parse(line.slice(6));
+        const extra = onReady ? await onReady(ready) : undefined;
+        before = { wall: process.hrtime.bigint(), server: cpuSeconds(server.pid), loadgen: cpuSeconds(child.pid), extra };
+        child.stdin.write('GO\n');
+      } else if (line === 'END') {
+        after = { wall: process.hrtime.bigint(), server: cpuSeconds(server.pid), loadgen: cpuSeconds(child.pid) };
+      } else if (line.startsWith('RESULT')) {
+        const result = JSON.parse(line.slice(7));
+        clearTimeout(timer);
+        child.once('exit', () => {});
+        if (!before || !after) return resolve({ ready, result, activeExtra });
+        const wallSeconds = Number(after.wall - before.wall) / 1e9;
+        resolve({
+          ready,
+          result,
+          extra: before.extra,
+          activeExtra,
+          wallSeconds,
+          serverCpuSeconds: after.server - before.server,
+          loadgenCpuShare: (after.loadgen - before.loadgen) / wallSeconds,
+          serverCpuShare: (after.server - before.server) / wallSeconds,
+        });
       }
     });
     child.on('exit', (code) => {

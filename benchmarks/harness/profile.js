@@ -10,6 +10,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { freePort } = require('./ports');
+const { onLines } = require('./lines');
 const http = require('node:http');
 const { spawn, spawnSync } = require('node:child_process');
 
@@ -86,41 +87,34 @@ function fanout(serverPid, port, durationMs, profiled) {
   return new Promise((resolve, reject) => {
     const config = { scenario: 'fanout', clients, durationMs, window: 2, timeoutMs: 180000, port };
     const child = spawn('node', [path.join(root, 'loadgen/loadgen.js'), JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let buffered = '';
     let before;
     let after;
     let perf;
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk.toString();
-      let newline;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line.startsWith('READY')) {
-          if (profiled) {
-            perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '499', '-g', '-p', String(serverPid), '-o', path.join(outDir, `${serverName}.perf.data`)], { stdio: 'inherit' });
-          }
-          before = { wall: process.hrtime.bigint(), server: cpuSeconds(serverPid), loadgen: cpuSeconds(child.pid) };
-          child.stdin.write('GO\n');
-        } else if (line.startsWith('ACTIVE')) {
-          child.stdin.write('GO\n');
-        } else if (line === 'END') {
-          after = { wall: process.hrtime.bigint(), server: cpuSeconds(serverPid), loadgen: cpuSeconds(child.pid) };
-          if (perf) perf.kill('SIGINT');
-        } else if (line.startsWith('RESULT')) {
-          const result = JSON.parse(line.slice(7));
-          const wall = Number(after.wall - before.wall) / 1e9;
-          const done = () => resolve({
-            deliveriesPerSec: Math.round(result.perSecond),
-            lastClientMs: result.lastClientMs,
-            serverCpuUsPerDelivery: ((after.server - before.server) * 1e6) / result.deliveries,
-            serverCpuShare: (after.server - before.server) / wall,
-            loadgenCpuShare: (after.loadgen - before.loadgen) / wall,
-            load: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
-          });
-          if (perf && perf.exitCode === null) perf.on('exit', done);
-          else done();
+    onLines(child.stdout, (line) => {
+      if (line.startsWith('READY')) {
+        if (profiled) {
+          perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '499', '-g', '-p', String(serverPid), '-o', path.join(outDir, `${serverName}.perf.data`)], { stdio: 'inherit' });
         }
+        before = { wall: process.hrtime.bigint(), server: cpuSeconds(serverPid), loadgen: cpuSeconds(child.pid) };
+        child.stdin.write('GO\n');
+      } else if (line.startsWith('ACTIVE')) {
+        child.stdin.write('GO\n');
+      } else if (line === 'END') {
+        after = { wall: process.hrtime.bigint(), server: cpuSeconds(serverPid), loadgen: cpuSeconds(child.pid) };
+        if (perf) perf.kill('SIGINT');
+      } else if (line.startsWith('RESULT')) {
+        const result = JSON.parse(line.slice(7));
+        const wall = Number(after.wall - before.wall) / 1e9;
+        const done = () => resolve({
+          deliveriesPerSec: Math.round(result.perSecond),
+          lastClientMs: result.lastClientMs,
+          serverCpuUsPerDelivery: ((after.server - before.server) * 1e6) / result.deliveries,
+          serverCpuShare: (after.server - before.server) / wall,
+          loadgenCpuShare: (after.loadgen - before.loadgen) / wall,
+          load: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
+        });
+        if (perf && perf.exitCode === null) perf.on('exit', done);
+        else done();
       }
     });
     child.on('exit', (code) => code !== 0 && !after && reject(new Error(`load generator exited with ${code}`)));
