@@ -42,9 +42,14 @@ final class JettySharedDeflate {
 
 	private final OutgoingFrames afterDeflate;
 
-	private JettySharedDeflate(CoreSession coreSession, OutgoingFrames afterDeflate) {
+	/** Set when the extension is the only one and a frame may go straight out. */
+	private final @Nullable JettyDirectWrite directWrite;
+
+	private JettySharedDeflate(CoreSession coreSession, OutgoingFrames afterDeflate,
+			@Nullable JettyDirectWrite directWrite) {
 		this.coreSession = coreSession;
 		this.afterDeflate = afterDeflate;
+		this.directWrite = directWrite;
 	}
 
 	/**
@@ -62,10 +67,16 @@ final class JettySharedDeflate {
 			if (PERMESSAGE_DEFLATE.equals(extension.getName()) && extension instanceof AbstractExtension deflate
 					&& deflate.getConfig().getParameterKeys().contains(SERVER_NO_CONTEXT_TAKEOVER)
 					&& deflate.getNextOutgoing() != null) {
-				return new JettySharedDeflate(coreSession, deflate.getNextOutgoing());
+				OutgoingFrames afterDeflate = deflate.getNextOutgoing();
+				return new JettySharedDeflate(coreSession, afterDeflate,
+						JettyDirectWrite.forConnection(coreSession, afterDeflate));
 			}
 		}
 		return null;
+	}
+
+	boolean writesDirectly() {
+		return this.directWrite != null;
 	}
 
 	/**
@@ -86,6 +97,10 @@ final class JettySharedDeflate {
 			this.coreSession.sendFrame(
 					new Frame(OpCode.TEXT, true, ByteBuffer.wrap(Utf8.bytes(text)).asReadOnlyBuffer()), callback,
 					false);
+			return;
+		}
+		JettyDirectWrite direct = this.directWrite;
+		if (direct != null && direct.send(JettyDirectWrite.FIN_RSV1_TEXT, compressed, callback)) {
 			return;
 		}
 		// Each connection reads through a buffer of its own over the shared bytes.

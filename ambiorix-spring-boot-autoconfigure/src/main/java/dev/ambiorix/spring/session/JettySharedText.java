@@ -46,11 +46,15 @@ final class JettySharedText {
 
 	private final @Nullable JettySharedDeflate sharedDeflate;
 
+	/** Set when the connection has no extension and a frame may go straight out. */
+	private final @Nullable JettyDirectWrite directWrite;
+
 	private JettySharedText(CoreSession coreSession, OutgoingFrames outgoing,
-			@Nullable JettySharedDeflate sharedDeflate) {
+			@Nullable JettySharedDeflate sharedDeflate, @Nullable JettyDirectWrite directWrite) {
 		this.coreSession = coreSession;
 		this.outgoing = outgoing;
 		this.sharedDeflate = sharedDeflate;
+		this.directWrite = directWrite;
 	}
 
 	/**
@@ -67,7 +71,8 @@ final class JettySharedText {
 		if (outgoing == null) {
 			return null;
 		}
-		return new JettySharedText(coreSession, outgoing, JettySharedDeflate.forSession(session));
+		return new JettySharedText(coreSession, outgoing, JettySharedDeflate.forSession(session),
+				JettyDirectWrite.forConnection(coreSession, outgoing));
 	}
 
 	/**
@@ -76,6 +81,15 @@ final class JettySharedText {
 	 */
 	boolean compressesOnce() {
 		return this.sharedDeflate != null;
+	}
+
+	/**
+	 * Return whether frames may go straight into the socket ({@link JettyDirectWrite}).
+	 * @return {@code true} with a direct write, plain or compressed
+	 */
+	boolean writesDirectly() {
+		JettySharedDeflate shared = this.sharedDeflate;
+		return (shared != null) ? shared.writesDirectly() : this.directWrite != null;
 	}
 
 	/**
@@ -99,6 +113,10 @@ final class JettySharedText {
 		if (maxFrameSize > 0 && bytes.length > maxFrameSize && this.coreSession.isAutoFragment()) {
 			// The core session's queue splits it into frames the client accepts.
 			this.coreSession.sendFrame(frame, callback, false);
+			return;
+		}
+		JettyDirectWrite direct = this.directWrite;
+		if (direct != null && direct.send(JettyDirectWrite.FIN_TEXT, bytes, callback)) {
 			return;
 		}
 		this.outgoing.sendFrame(new OutgoingEntry.Builder(frame, callback).build());

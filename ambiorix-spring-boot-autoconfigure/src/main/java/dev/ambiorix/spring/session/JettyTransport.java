@@ -160,6 +160,16 @@ final class JettyTransport implements Transport {
 	}
 
 	/**
+	 * Return whether text frames may go straight into the socket while Jetty's flusher is
+	 * idle ({@link JettyDirectWrite}).
+	 * @return {@code true} with a direct write
+	 */
+	boolean writesDirectly() {
+		JettySharedText shared = this.sharedText;
+		return shared != null && shared.writesDirectly();
+	}
+
+	/**
 	 * Reports one send exactly once, whether Jetty completes it or the call throws. It is
 	 * the callback of Jetty's API and of its core alike, so that a send wraps it in no
 	 * other object.
