@@ -135,12 +135,7 @@ final class JettyDirectWrite {
 					written = true;
 				}
 				else {
-					// The shared frame is rewritten by the next one: keep what is left.
-					ByteBuffer rest = ByteBuffer.allocate((int) left);
-					for (ByteBuffer buffer : frame) {
-						rest.put(buffer);
-					}
-					members.holdBytes(this.flusher, RetainableByteBuffer.wrap(rest.flip()));
+					members.holdBytes(this.flusher, RetainableByteBuffer.wrap(rest(frame, left)));
 					// Reentrant: the flusher's lock is ours, so nothing can come between.
 					queued = this.flusher
 						.enqueue(new OutgoingEntry.Builder(FrameFlusher.FLUSH_FRAME, callback).build());
@@ -148,11 +143,13 @@ final class JettyDirectWrite {
 			}
 			catch (Throwable ex) {
 				failure = ex;
+				// Nothing may follow a frame that may have been cut short.
+				members.refuse(this.flusher, ex);
 			}
 		}
 		if (failure != null) {
-			callback.failed(failure);
 			this.endPoint.close(failure);
+			callback.failed(failure);
 		}
 		else if (written) {
 			callback.succeeded();
@@ -172,6 +169,24 @@ final class JettyDirectWrite {
 			.putHeader(ByteBuffer.allocate(SharedFrame.headerLength(payload.length)), first, payload.length)
 			.flip();
 		return new ByteBuffer[] { header, ByteBuffer.wrap(payload).asReadOnlyBuffer() };
+	}
+
+	/**
+	 * Return what the socket did not take: the rest of the payload itself once the header
+	 * went out whole and the payload is not the shared frame (a read-only view over bytes
+	 * nobody writes to, so that a slow client of a large broadcast holds no copy of it);
+	 * otherwise a copy, since the shared frame is rewritten by the next one (at most
+	 * {@link SharedFrame#MAX_BYTES}).
+	 */
+	private static ByteBuffer rest(ByteBuffer[] frame, long left) {
+		if (frame.length == 2 && !frame[0].hasRemaining()) {
+			return frame[1];
+		}
+		ByteBuffer rest = ByteBuffer.allocate(Math.toIntExact(left));
+		for (ByteBuffer buffer : frame) {
+			rest.put(buffer);
+		}
+		return rest.flip();
 	}
 
 	private static long remaining(ByteBuffer[] buffers) {
@@ -254,9 +269,23 @@ final class JettyDirectWrite {
 			((LongAdder) this.bytesOut.get(flusher)).add(bytes);
 		}
 
-		/** Called with the flusher's lock held, while the flusher is idle. */
+		/**
+		 * Called with the flusher's lock held, while the flusher is idle. Released, as a
+		 * flusher still returning from an empty round reads the field without the lock.
+		 */
 		void holdBytes(FrameFlusher flusher, RetainableByteBuffer bytes) {
-			this.batchBuffer.set(flusher, bytes);
+			this.batchBuffer.setRelease(flusher, bytes);
+		}
+
+		/**
+		 * Make the flusher refuse every frame from now on, as it does once it failed.
+		 * Called with the flusher's lock held.
+		 */
+		void refuse(FrameFlusher flusher, Throwable failure) {
+			this.canEnqueue.set(flusher, false);
+			if (this.closedCause.get(flusher) == null) {
+				this.closedCause.set(flusher, failure);
+			}
 		}
 
 	}

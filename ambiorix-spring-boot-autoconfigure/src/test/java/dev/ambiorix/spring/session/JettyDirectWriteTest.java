@@ -89,9 +89,9 @@ class JettyDirectWriteTest {
 			ClientConnection client = onlyClient();
 			List<String> sent = new ArrayList<>();
 			for (int i = 0; i < 810; i++) {
-				// Frames within the shared direct frame until the socket fills up, then
-				// larger ones (below Jetty's largest frame).
-				int length = (i < 800) ? 10_000 : 60_000;
+				// Frames within the shared direct frame and larger ones (below Jetty's
+				// largest frame), which are written from the payload itself.
+				int length = (i % 4 == 3) ? 60_000 : 10_000;
 				String text = i + ":" + String.valueOf((char) ('a' + i % 26)).repeat(length);
 				sent.add(text);
 				client.deliver(text, null);
