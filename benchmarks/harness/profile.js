@@ -20,7 +20,12 @@ const clients = Number(clientsArg || 5000);
 const seconds = Number(secondsArg || 15);
 const outDir = path.resolve(outArg || path.join(root, 'results/profile'));
 fs.mkdirSync(outDir, { recursive: true });
-const JVM = ['-Xms256m', '-Xmx2g', '-XX:+UseG1GC', '-XX:+UnlockDiagnosticVMOptions', '-XX:+PreserveFramePointer'];
+// PROFILE_JAVA picks another JDK's java (its jcmd writes the perf map), PROFILE_JVM_FLAGS adds
+// flags: PROFILE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java PROFILE_JVM_FLAGS=-XX:+UseCompactObjectHeaders
+const JAVA = process.env.PROFILE_JAVA || 'java';
+const JCMD = process.env.PROFILE_JAVA ? path.join(path.dirname(process.env.PROFILE_JAVA), 'jcmd') : 'jcmd';
+const JVM = ['-Xms256m', '-Xmx2g', '-XX:+UseG1GC', '-XX:+UnlockDiagnosticVMOptions', '-XX:+PreserveFramePointer',
+  ...(process.env.PROFILE_JVM_FLAGS || '').split(' ').filter(Boolean)];
 const jars = {
   starter: path.join(root, 'servers/starter/target/bench-server-starter.jar'),
   'starter-tomcat': path.join(root, 'servers/starter-tomcat/target/bench-server-starter-tomcat.jar'),
@@ -50,7 +55,7 @@ let started;
 async function main() {
   const port = await freePort();
   const isNode = serverName === 'node';
-  const command = isNode ? 'node' : 'java';
+  const command = isNode ? 'node' : JAVA;
   const args = isNode
     ? ['--perf-basic-prof', path.join(root, 'servers/node/server.js'), String(port)]
     : [...JVM, '-jar', jarArg || jars[serverName], `--server.port=${port}`, '--server.address=127.0.0.1',
@@ -68,7 +73,7 @@ async function main() {
     console.log(`${phase}: ${JSON.stringify(result)}`);
     if (phase === 'profiled') fs.writeFileSync(path.join(outDir, `${serverName}.json`), JSON.stringify(result, null, 2));
   }
-  if (!isNode) spawnSync('jcmd', [String(server.pid), 'Compiler.perfmap'], { stdio: 'inherit' });
+  if (!isNode) spawnSync(JCMD, [String(server.pid), 'Compiler.perfmap'], { stdio: 'inherit' });
   const report = spawnSync('perf', ['report', '-i', path.join(outDir, `${serverName}.perf.data`), '--no-children', '--sort', 'dso,sym', '--stdio', '--percent-limit', '0.3', '-g', 'none'],
     { encoding: 'utf8', maxBuffer: 64 << 20 });
   fs.writeFileSync(path.join(outDir, `${serverName}.report.txt`), report.stdout);
