@@ -13,6 +13,7 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Jetty;
 import org.eclipse.jetty.util.thread.AutoLock;
 import org.eclipse.jetty.websocket.core.Behavior;
 import org.eclipse.jetty.websocket.core.OutgoingEntry;
@@ -21,6 +22,8 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
 import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.eclipse.jetty.websocket.core.internal.FrameFlusher;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.log.LogMessage;
 
 /**
  * A whole text frame written straight into a Jetty connection's socket while Jetty's
@@ -48,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Used only on plain TCP ({@link SocketChannelEndPoint}), on a server connection whose
  * next outgoing stage is the connection itself, and where every member it needs is
- * reachable (Jetty 12.1); otherwise frames take Jetty's usual path.
+ * reachable, on Jetty 12.1; otherwise frames take Jetty's usual path.
  * <p>
  * Only referenced by {@link JettySharedText} once Jetty's core API is known to be
  * present.
@@ -62,6 +65,9 @@ final class JettyDirectWrite {
 
 	/** The first byte of a whole text frame whose payload is compressed: RSV1 set. */
 	static final byte FIN_RSV1_TEXT = (byte) 0xC1;
+
+	/** The Jetty release whose frame flusher this was written against. */
+	private static final String JETTY_VERSION = "12.1.";
 
 	private static final @Nullable Members MEMBERS = Members.find();
 
@@ -206,6 +212,12 @@ final class JettyDirectWrite {
 			VarHandle messagesOut, VarHandle bytesOut) {
 
 		static @Nullable Members find() {
+			// The flusher's invariants this relies on were read in Jetty 12.1's sources.
+			String version = Jetty.VERSION;
+			if (version == null || !version.startsWith(JETTY_VERSION)) {
+				logger.debug(LogMessage.format("Jetty %s is not %sx; frames take Jetty's way", version, JETTY_VERSION));
+				return null;
+			}
 			try {
 				MethodHandles.Lookup connection = MethodHandles.privateLookupIn(WebSocketConnection.class,
 						MethodHandles.lookup());
