@@ -50,8 +50,9 @@ import org.springframework.core.log.LogMessage;
  * whole.
  * <p>
  * Used only on plain TCP ({@link SocketChannelEndPoint}), on a server connection whose
- * next outgoing stage is the connection itself, and where every member it needs is
- * reachable, on Jetty 12.1; otherwise frames take Jetty's usual path.
+ * frames go from the given stage straight to the connection (no extension after it), on
+ * Jetty 12.1 and where every member it needs is reachable; otherwise frames take Jetty's
+ * usual path.
  * <p>
  * Only referenced by {@link JettySharedText} once Jetty's core API is known to be
  * present.
