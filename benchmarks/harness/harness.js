@@ -287,7 +287,9 @@ async function runScenario(server, scenario, scale, warmupRound = false) {
       };
     }
     case 'fanout': {
-      const run = await runLoadgen(server, { scenario: 'fanout', clients: scenario.clients, durationMs: ms(plan.fanoutMs) * (scenario.durationScale ?? 1), window: scenario.window ?? 2, timeoutMs: 120000, ...(scenario.pace ? { broadcastsPerSec: scenario.pace } : {}), ...payload });
+      // probe: every client counted by the server before the window, or a client the server
+      // has not counted yet misses the first broadcasts and the window stalls on them.
+      const run = await runLoadgen(server, { scenario: 'fanout', clients: scenario.clients, durationMs: ms(plan.fanoutMs) * (scenario.durationScale ?? 1), window: scenario.window ?? 2, timeoutMs: 120000, probe: true, ...(scenario.pace ? { broadcastsPerSec: scenario.pace } : {}), ...payload });
       const r = run.result;
       if (r.error) return { error: r.error };
       return {

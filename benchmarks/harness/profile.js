@@ -90,7 +90,7 @@ async function main() {
 
 function fanout(serverPid, port, durationMs, profiled) {
   return new Promise((resolve, reject) => {
-    const config = { scenario: 'fanout', clients, durationMs, window: 2, timeoutMs: 180000, port };
+    const config = { scenario: 'fanout', clients, durationMs, window: 2, timeoutMs: 180000, port, probe: true };
     const child = spawn('node', [path.join(root, 'loadgen/loadgen.js'), JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
     let before;
     let after;
