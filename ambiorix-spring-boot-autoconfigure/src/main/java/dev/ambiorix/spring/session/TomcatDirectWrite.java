@@ -335,8 +335,9 @@ final class TomcatDirectWrite {
 			do {
 				written = channel.write(buffers, 0, buffers.length);
 			}
-			while (written > 0 && buffers[1].hasRemaining());
-			if (!buffers[1].hasRemaining()) {
+			while (written > 0 && (buffers[0].hasRemaining() || buffers[1].hasRemaining()));
+			// Both: an empty payload is written once its header is.
+			if (!buffers[0].hasRemaining() && !buffers[1].hasRemaining()) {
 				return null;
 			}
 			if (buffers[0].position() == 0) {
@@ -440,6 +441,13 @@ final class TomcatDirectWrite {
 		/** Set by the completion or the failure, whichever comes first: only it acts. */
 		private final AtomicBoolean finished = new AtomicBoolean();
 
+		/**
+		 * Set by the first end: Tomcat reads and clears its handler without a lock, so a
+		 * close racing the completion may run it twice, which would give the frame slot
+		 * back twice.
+		 */
+		private final AtomicBoolean ended = new AtomicBoolean();
+
 		volatile boolean returned;
 
 		Write(SendHandler handler) {
@@ -450,7 +458,9 @@ final class TomcatDirectWrite {
 		 * What Tomcat's {@code EndMessageHandler} does: release the frame, then report.
 		 */
 		void end(SendResult result) {
-			endMessage(this.handler, result);
+			if (this.ended.compareAndSet(false, true)) {
+				endMessage(this.handler, result);
+			}
 		}
 
 		@Override
