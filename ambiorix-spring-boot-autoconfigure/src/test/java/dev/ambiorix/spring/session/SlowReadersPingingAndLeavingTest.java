@@ -44,8 +44,9 @@ class SlowReadersPingingAndLeavingTest {
 	private static final int BROADCASTS = 300;
 
 	/**
-	 * One ping from every staying client at broadcasts 180, 240 and 290: the first a few
-	 * broadcasts before they start reading, as Tomcat waits at most a second to answer.
+	 * One ping from every staying client at broadcasts 199, 240 and 290: the first while
+	 * their sockets are full, just before they start reading, since Tomcat waits at most
+	 * a second for room to answer it.
 	 */
 	private static final int PINGS = 3;
 
@@ -97,7 +98,7 @@ class SlowReadersPingingAndLeavingTest {
 				String text = i + ":" + String.valueOf((char) ('a' + i % 26)).repeat(length);
 				sent.add(text);
 				this.webSocketClients.broadcast("news", text);
-				if (i == 180 || i == 240 || i == 290) {
+				if (i == 199 || i == 240 || i == 290) {
 					byte[] ping = ("ping " + i).getBytes(StandardCharsets.UTF_8);
 					pings.add(ping);
 					for (RawWebSocket socket : staying) {
