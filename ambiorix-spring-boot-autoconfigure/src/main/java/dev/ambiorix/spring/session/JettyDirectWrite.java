@@ -67,6 +67,14 @@ final class JettyDirectWrite {
 	/** The first byte of a whole text frame whose payload is compressed: RSV1 set. */
 	static final byte FIN_RSV1_TEXT = (byte) 0xC1;
 
+	/**
+	 * The system property that, set to {@code false}, turns the direct write off, as
+	 * {@code ambiorix.tomcat.direct-write} does on Tomcat.
+	 */
+	static final String ENABLED_PROPERTY = "ambiorix.jetty.direct-write";
+
+	private static final boolean ENABLED = !"false".equals(System.getProperty(ENABLED_PROPERTY));
+
 	/** The Jetty release whose frame flusher this was written against. */
 	private static final String JETTY_VERSION = "12.1.";
 
@@ -93,8 +101,8 @@ final class JettyDirectWrite {
 	static @Nullable JettyDirectWrite forConnection(WebSocketCoreSession coreSession, @Nullable OutgoingFrames next) {
 		Members members = MEMBERS;
 		WebSocketConnection connection = coreSession.getConnection();
-		if (members == null || connection == null || next == null || next.getClass() != members.toConnection()
-				|| coreSession.getBehavior() != Behavior.SERVER) {
+		if (!ENABLED || members == null || connection == null || next == null
+				|| next.getClass() != members.toConnection() || coreSession.getBehavior() != Behavior.SERVER) {
 			return null;
 		}
 		EndPoint endPoint = connection.getEndPoint();

@@ -164,7 +164,8 @@ final class JettyTransport implements Transport {
 	 * idle ({@link JettyDirectWrite}).
 	 * @return {@code true} with a direct write
 	 */
-	boolean writesDirectly() {
+	@Override
+	public boolean writesDirectly() {
 		JettySharedText shared = this.sharedText;
 		return shared != null && shared.writesDirectly();
 	}

@@ -187,7 +187,8 @@ final class TomcatTransport implements Transport {
 	/**
 	 * Whether text frames to an idle client skip Tomcat's completion handoff.
 	 */
-	boolean writesDirectly() {
+	@Override
+	public boolean writesDirectly() {
 		return this.directWrite != null;
 	}
 

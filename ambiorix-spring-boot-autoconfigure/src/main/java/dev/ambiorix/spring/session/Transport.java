@@ -43,6 +43,15 @@ interface Transport {
 	}
 
 	/**
+	 * Return whether text frames to an idle client go straight into its socket, past the
+	 * container's own write machinery.
+	 * @return {@code false} unless this transport does
+	 */
+	default boolean writesDirectly() {
+		return false;
+	}
+
+	/**
 	 * Completion of one send.
 	 */
 	@FunctionalInterface
