@@ -61,12 +61,6 @@ final class JettyDirectWrite {
 
 	private static final Log logger = LogFactory.getLog(JettyDirectWrite.class);
 
-	/** The first byte of a whole text frame. */
-	static final byte FIN_TEXT = (byte) 0x81;
-
-	/** The first byte of a whole text frame whose payload is compressed: RSV1 set. */
-	static final byte FIN_RSV1_TEXT = (byte) 0xC1;
-
 	/**
 	 * The system property that, set to {@code false}, turns the direct write off, as
 	 * {@code ambiorix.tomcat.direct-write} does on Tomcat.
@@ -180,10 +174,7 @@ final class JettyDirectWrite {
 		if (shared != null) {
 			return new ByteBuffer[] { shared };
 		}
-		ByteBuffer header = SharedFrame
-			.putHeader(ByteBuffer.allocate(SharedFrame.headerLength(payload.length)), first, payload.length)
-			.flip();
-		return new ByteBuffer[] { header, ByteBuffer.wrap(payload).asReadOnlyBuffer() };
+		return SharedFrame.onHeap(first, payload);
 	}
 
 	/**

@@ -100,7 +100,7 @@ final class JettySharedDeflate {
 			return;
 		}
 		JettyDirectWrite direct = this.directWrite;
-		if (direct != null && direct.send(JettyDirectWrite.FIN_RSV1_TEXT, compressed, callback)) {
+		if (direct != null && direct.send(SharedFrame.FIN_RSV1_TEXT, compressed, callback)) {
 			return;
 		}
 		// Each connection reads through a buffer of its own over the shared bytes.

@@ -116,7 +116,7 @@ final class JettySharedText {
 			return;
 		}
 		JettyDirectWrite direct = this.directWrite;
-		if (direct != null && direct.send(JettyDirectWrite.FIN_TEXT, bytes, callback)) {
+		if (direct != null && direct.send(SharedFrame.FIN_TEXT, bytes, callback)) {
 			return;
 		}
 		this.outgoing.sendFrame(new OutgoingEntry.Builder(frame, callback).build());

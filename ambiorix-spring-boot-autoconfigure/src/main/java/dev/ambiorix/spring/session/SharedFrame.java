@@ -17,6 +17,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class SharedFrame {
 
+	/** The first byte of a whole text frame. */
+	static final byte FIN_TEXT = (byte) 0x81;
+
+	/** The first byte of a whole text frame whose payload is compressed: RSV1 set. */
+	static final byte FIN_RSV1_TEXT = (byte) 0xC1;
+
 	/** Larger frames are written from the heap: no thread keeps more than this. */
 	static final int MAX_BYTES = 16 * 1024;
 
@@ -121,6 +127,18 @@ final class SharedFrame {
 			buffer.put((byte) 127).putLong(length);
 		}
 		return buffer;
+	}
+
+	/**
+	 * Return a whole frame on the heap, for one too large to share or a thread that keeps
+	 * no shared frame: its header, and a read-only view of the payload.
+	 * @param first the frame's first byte: FIN, the RSV bits and the opcode
+	 * @param payload the frame's payload, which nobody writes to
+	 * @return the header and the payload, to be written in that order
+	 */
+	static ByteBuffer[] onHeap(byte first, byte[] payload) {
+		ByteBuffer header = putHeader(ByteBuffer.allocate(headerLength(payload.length)), first, payload.length).flip();
+		return new ByteBuffer[] { header, ByteBuffer.wrap(payload).asReadOnlyBuffer() };
 	}
 
 	private void fill(byte first, byte[] payload) {

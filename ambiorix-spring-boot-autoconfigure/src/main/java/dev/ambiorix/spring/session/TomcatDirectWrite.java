@@ -61,11 +61,6 @@ final class TomcatDirectWrite {
 
 	private static final Log logger = LogFactory.getLog(TomcatDirectWrite.class);
 
-	private static final byte FIN_TEXT = (byte) 0x81;
-
-	/** The first byte of a whole text frame whose payload is compressed: RSV1 set. */
-	private static final byte FIN_RSV1_TEXT = (byte) 0xC1;
-
 	private static final @Nullable Members MEMBERS = Members.find();
 
 	private static final @Nullable DeflateMembers DEFLATE_MEMBERS = (MEMBERS != null) ? DeflateMembers.find() : null;
@@ -110,7 +105,7 @@ final class TomcatDirectWrite {
 		this.frameLock = frameLock;
 		this.channel = plainChannel(socket);
 		this.compressed = compressed;
-		this.first = compressed ? FIN_RSV1_TEXT : FIN_TEXT;
+		this.first = compressed ? SharedFrame.FIN_RSV1_TEXT : SharedFrame.FIN_TEXT;
 	}
 
 	/**
@@ -235,10 +230,10 @@ final class TomcatDirectWrite {
 				return true;
 			}
 			partlyWritten = rest != EMPTY;
-			frame = partlyWritten ? new ByteBuffer[] { rest } : frame(this.first, payload);
+			frame = partlyWritten ? new ByteBuffer[] { rest } : SharedFrame.onHeap(this.first, payload);
 		}
 		else {
-			frame = frame(this.first, payload);
+			frame = SharedFrame.onHeap(this.first, payload);
 		}
 		Write write = new Write(handler);
 		SendHandler end = write::end;
@@ -330,7 +325,7 @@ final class TomcatDirectWrite {
 				// The shared copy is rewritten by the next frame: keep what is left.
 				return (frame.position() == 0) ? EMPTY : ByteBuffer.allocate(frame.remaining()).put(frame).flip();
 			}
-			ByteBuffer[] buffers = frame(this.first, payload);
+			ByteBuffer[] buffers = SharedFrame.onHeap(this.first, payload);
 			long written;
 			do {
 				written = channel.write(buffers, 0, buffers.length);
@@ -419,14 +414,6 @@ final class TomcatDirectWrite {
 		catch (Throwable ex) {
 			logger.debug("Tomcat's frame slot could not be given back", ex);
 		}
-	}
-
-	private static ByteBuffer[] frame(byte first, byte[] payload) {
-		return new ByteBuffer[] { header(first, payload.length), ByteBuffer.wrap(payload) };
-	}
-
-	private static ByteBuffer header(byte first, int length) {
-		return SharedFrame.putHeader(ByteBuffer.allocate(SharedFrame.headerLength(length)), first, length).flip();
 	}
 
 	/**
