@@ -40,8 +40,11 @@ final class RecoveringClient implements Recoverable {
 
 	private volatile boolean removed;
 
-	/** The history position when the client left the registry, and got nothing more. */
-	private Cursor removedAt = Cursor.ZERO;
+	/**
+	 * The history position when the client began to leave the registry: it got everything
+	 * meant for it up to there, and perhaps nothing after. {@code null} while it is in.
+	 */
+	private volatile @Nullable Cursor leftAt;
 
 	/**
 	 * Set when a newer connection recovered this client: this one's close is no leave.
@@ -104,25 +107,39 @@ final class RecoveringClient implements Recoverable {
 	}
 
 	@Override
-	public void removed(Member member, Set<String> groups) {
+	public void leaving() {
+		// Read before the client leaves the registry's views, not when it has left them:
+		// whatever is delivered in between is neither queued to it nor after a later
+		// position, and a replay would miss it.
 		Cursor at = this.recovery.cursor();
+		synchronized (this) {
+			if (this.leftAt == null) {
+				this.leftAt = at;
+			}
+		}
+	}
+
+	@Override
+	public void removed(Member member, Set<String> groups) {
+		leaving();
 		synchronized (this) {
 			this.lastGroups = groups;
 			this.lastPresence = member.presence();
-			this.removedAt = at;
 			this.removed = true;
 		}
 	}
 
 	/**
 	 * Return the position up to which the client got everything meant for it: when it
-	 * left the registry, or now.
+	 * began to leave the registry, or now.
 	 */
 	Cursor at(Cursor now) {
-		return this.removed ? this.removedAt : now;
+		Cursor left = this.leftAt;
+		return (left != null) ? left : now;
 	}
 
-	void registered() {
+	synchronized void registered() {
+		this.leftAt = null;
 		this.removed = false;
 	}
 

@@ -97,6 +97,12 @@ public final class LocalClients {
 	 * @param client the client
 	 */
 	public void remove(ClientConnection client) {
+		Recoverable recoverable = client.recoverable();
+		if (recoverable != null && this.byId.get(client.id()) == client) {
+			// Before it leaves any view: what it then misses comes after the position the
+			// recovery takes now, however long this thread is held up below.
+			recoverable.leaving();
+		}
 		if (!this.byId.remove(client.id(), client)) {
 			return;
 		}
@@ -119,7 +125,6 @@ public final class LocalClients {
 		if (membership.user != null) {
 			removeFrom(this.users, membership.user, client);
 		}
-		Recoverable recoverable = client.recoverable();
 		if (recoverable != null) {
 			recoverable.removed(member, left);
 		}

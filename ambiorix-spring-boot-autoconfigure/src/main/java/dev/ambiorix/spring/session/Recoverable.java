@@ -25,6 +25,13 @@ public interface Recoverable {
 	void deliver(Stamp stamp);
 
 	/**
+	 * The client is about to leave this node's registry, and is still in it: frames meant
+	 * for it from now on may not reach it.
+	 */
+	default void leaving() {
+	}
+
+	/**
 	 * The client left this node's registry: remember its groups and presence as they
 	 * were, for a later recovery.
 	 * @param member the client as others last saw it
