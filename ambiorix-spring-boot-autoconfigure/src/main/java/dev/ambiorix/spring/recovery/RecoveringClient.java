@@ -34,11 +34,22 @@ final class RecoveringClient implements Recoverable {
 
 	private @Nullable List<Stamp> held;
 
+	/**
+	 * The groups and presence the client had when it began to leave the registry; while
+	 * it resumes a session, the session's, until it has them back.
+	 */
 	private Set<String> lastGroups = Set.of();
 
 	private @Nullable JsonNode lastPresence;
 
-	private volatile boolean removed;
+	/** The session this client resumes, or {@code null} for a new one. */
+	final @Nullable SessionRecord resumed;
+
+	/**
+	 * Set while the client resumes a session and has not had its replay: a snapshot of it
+	 * now would lose what it missed, so none is taken.
+	 */
+	private volatile boolean resuming;
 
 	/**
 	 * The history position when the client began to leave the registry: it got everything
@@ -51,14 +62,24 @@ final class RecoveringClient implements Recoverable {
 	 */
 	volatile boolean replaced;
 
+	/**
+	 * Create the client of a connection.
+	 * @param resumed the session it resumes, or {@code null} for a new one
+	 */
 	RecoveringClient(Recovery recovery, ClientConnection connection, String token, long generation,
-			Map<String, Long> received, boolean replaying) {
+			Map<String, Long> received, @Nullable SessionRecord resumed) {
 		this.recovery = recovery;
 		this.connection = connection;
 		this.token = token;
 		this.generation = generation;
 		this.queued = new HashMap<>(received);
-		this.held = replaying ? new ArrayList<>() : null;
+		this.resumed = resumed;
+		if (resumed != null) {
+			this.held = new ArrayList<>();
+			this.resuming = true;
+			this.lastGroups = resumed.groups();
+			this.lastPresence = resumed.presence();
+		}
 	}
 
 	@Override
@@ -96,6 +117,11 @@ final class RecoveringClient implements Recoverable {
 		if (held != null) {
 			held.forEach(this::offer);
 		}
+		this.resuming = false;
+	}
+
+	boolean resuming() {
+		return this.resuming;
 	}
 
 	synchronized Map<String, Long> queued() {
@@ -112,9 +138,18 @@ final class RecoveringClient implements Recoverable {
 		// whatever is delivered in between is neither queued to it nor after a later
 		// position, and a replay would miss it.
 		Cursor at = this.recovery.cursor();
+		// Its groups too, while it is still in them: a snapshot taken before it is told
+		// that it left reads them here.
+		Set<String> groups = this.connection.groups();
+		JsonNode presence = this.connection.presence();
 		synchronized (this) {
-			if (this.leftAt == null) {
-				this.leftAt = at;
+			if (this.leftAt != null) {
+				return;
+			}
+			this.leftAt = at;
+			if (!this.resuming) {
+				this.lastGroups = groups;
+				this.lastPresence = presence;
 			}
 		}
 	}
@@ -123,9 +158,10 @@ final class RecoveringClient implements Recoverable {
 	public void removed(Member member, Set<String> groups) {
 		leaving();
 		synchronized (this) {
-			this.lastGroups = groups;
-			this.lastPresence = member.presence();
-			this.removed = true;
+			if (!this.resuming) {
+				this.lastGroups = groups;
+				this.lastPresence = member.presence();
+			}
 		}
 	}
 
@@ -138,17 +174,26 @@ final class RecoveringClient implements Recoverable {
 		return (left != null) ? left : now;
 	}
 
-	synchronized void registered() {
+	/**
+	 * The client has its id back in the registry, after leaving it under its provisional
+	 * one. Under this client's lock, so that a close that begins now takes its position
+	 * after this.
+	 * @return {@code false} when its connection closed meanwhile: it stays left
+	 */
+	synchronized boolean registered() {
+		if (!this.recovery.isRegistered(this.connection)) {
+			return false;
+		}
 		this.leftAt = null;
-		this.removed = false;
+		return true;
 	}
 
 	synchronized Set<String> groups() {
-		return this.removed ? this.lastGroups : this.connection.groups();
+		return (this.resuming || this.leftAt != null) ? this.lastGroups : this.connection.groups();
 	}
 
 	synchronized @Nullable JsonNode presence() {
-		return this.removed ? this.lastPresence : this.connection.presence();
+		return (this.resuming || this.leftAt != null) ? this.lastPresence : this.connection.presence();
 	}
 
 }

@@ -58,6 +58,9 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	/** A close of a connection whose client recovered on a newer one. */
 	static final CloseStatus REPLACED = new CloseStatus(4000, "recovered on another connection");
 
+	/** A close of a connection whose resume failed half way: it may try again. */
+	static final CloseStatus RESUME_FAILED = CloseStatus.SERVER_ERROR.withReason("recovery failed, try again");
+
 	private static final Log logger = LogFactory.getLog(Recovery.class);
 
 	private final JsonMapper json = JsonMapper.builder().build();
@@ -212,7 +215,7 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		byte[] secret = new byte[24];
 		this.random.nextBytes(secret);
 		String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-		RecoveringClient recovering = new RecoveringClient(this, client, token, 1, Map.of(), false);
+		RecoveringClient recovering = new RecoveringClient(this, client, token, 1, Map.of(), null);
 		client.recoverable(recovering);
 		this.live.put(token, recovering);
 		save(recovering, System.currentTimeMillis() + this.window.toMillis());
@@ -245,10 +248,15 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 			// The client came back before its old connection was seen to close, or just
 			// after: that connection's state is the freshest.
 			previous.replaced = true;
-			if (this.clients.get(record.clientId()) == previous.connection) {
+			if (isRegistered(previous.connection)) {
 				previous.connection.terminate(REPLACED);
 			}
-			record = snapshot(previous, System.currentTimeMillis() + this.window.toMillis());
+			// One still resuming has not had its replay: the session it resumed is the
+			// truth. Saved at once, as the replaced connection's close saves nothing.
+			SessionRecord resumed = previous.resumed;
+			record = (previous.resuming() && resumed != null) ? resumed
+					: snapshot(previous, System.currentTimeMillis() + this.window.toMillis());
+			save(record);
 		}
 		else if (record.validUntil() < System.currentTimeMillis()) {
 			refuse(client, "expired");
@@ -262,26 +270,39 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		}
 		String provisionalId = client.id();
 		RecoveringClient recovering = new RecoveringClient(this, client, token, record.generation() + 1, received,
-				true);
+				record);
 		client.recoverable(recovering);
 		if (!this.clients.rename(client, record.clientId())) {
 			client.recoverable(null);
 			refuse(client, "unknown_session");
 			return;
 		}
-		recovering.registered();
-		this.live.put(token, recovering);
-		for (String group : record.groups()) {
-			client.join(group);
+		// From here until its replay, a close of the connection saves nothing: the stored
+		// session stays the one to resume on the next try.
+		List<Stamp> replay;
+		try {
+			// Live first: a close from now on takes it out again.
+			this.live.put(token, recovering);
+			if (!recovering.registered()) {
+				this.live.remove(token, recovering);
+				return;
+			}
+			for (String group : record.groups()) {
+				client.join(group);
+			}
+			if (record.presence() != null) {
+				client.setPresence(record.presence());
+			}
+			this.store.awaitRecorded(sequence());
+			Replay meanwhile = collect(record, received, missed.head());
+			replay = new ArrayList<>(missed.stamps());
+			if (meanwhile != null) {
+				replay.addAll(meanwhile.stamps());
+			}
 		}
-		if (record.presence() != null) {
-			client.setPresence(record.presence());
-		}
-		this.store.awaitRecorded(sequence());
-		Replay meanwhile = collect(record, received, missed.head());
-		List<Stamp> replay = new ArrayList<>(missed.stamps());
-		if (meanwhile != null) {
-			replay.addAll(meanwhile.stamps());
+		catch (RuntimeException ex) {
+			client.terminate(RESUME_FAILED);
+			throw ex;
 		}
 		ObjectNode answer = this.json.createObjectNode();
 		answer.put("recovered", true);
@@ -316,7 +337,10 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		if (recovering.replaced) {
 			return true;
 		}
-		save(recovering, System.currentTimeMillis() + this.window.toMillis());
+		if (!recovering.resuming()) {
+			// A resume saves the session itself once the client has had its replay.
+			save(recovering, System.currentTimeMillis() + this.window.toMillis());
+		}
 		return false;
 	}
 
@@ -421,20 +445,22 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	}
 
 	private void save(RecoveringClient recovering, long validUntil) {
+		save(snapshot(recovering, validUntil));
+	}
+
+	private void save(SessionRecord record) {
 		try {
-			this.store.save(snapshot(recovering, validUntil), this.window);
+			this.store.save(record, this.window);
 		}
 		catch (RuntimeException ex) {
-			logger.debug(
-					LogMessage.format("Could not save the recovery session of client %s", recovering.connection.id()),
-					ex);
+			logger.debug(LogMessage.format("Could not save the recovery session of client %s", record.clientId()), ex);
 		}
 	}
 
 	private void refresh() {
 		long validUntil = System.currentTimeMillis() + this.window.toMillis();
 		for (RecoveringClient recovering : this.live.values()) {
-			if (!recovering.replaced && this.clients.get(recovering.connection.id()) == recovering.connection) {
+			if (!recovering.replaced && !recovering.resuming() && isRegistered(recovering.connection)) {
 				save(recovering, validUntil);
 			}
 		}
@@ -469,6 +495,10 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	}
 
 	// Helpers
+
+	boolean isRegistered(ClientConnection client) {
+		return this.clients.get(client.id()) == client;
+	}
 
 	private static @Nullable String userOf(ClientConnection client) {
 		Principal principal = client.principal();

@@ -136,15 +136,22 @@ public final class LocalClients {
 	 * and comes back under the other, in no group.
 	 * @param client the client
 	 * @param id the id it recovers
-	 * @return {@code false} when a client with that id is open here
+	 * @return {@code false} when a client with that id is open here, or this one is not
+	 * open
 	 */
 	public synchronized boolean rename(ClientConnection client, String id) {
-		if (this.byId.containsKey(id)) {
+		if (this.byId.containsKey(id) || this.byId.get(client.id()) != client) {
 			return false;
 		}
 		remove(client);
 		client.id(id);
 		add(client);
+		// A close that began meanwhile removed it under its old id, or will under the
+		// new one: it discards the queue before it removes the client.
+		if (client.isTerminated()) {
+			remove(client);
+			return false;
+		}
 		return true;
 	}
 

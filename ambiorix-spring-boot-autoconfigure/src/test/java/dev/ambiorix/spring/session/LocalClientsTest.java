@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +57,26 @@ class LocalClientsTest {
 		this.clients.remove(old);
 		assertThat(this.heard).isEmpty();
 		assertThat(this.clients.get("a")).isNotNull();
+	}
+
+	@Test
+	void aClosedClientDoesNotTakeAnotherIdAndStaysOut() {
+		ClientConnection client = client("provisional", null);
+		client.terminate(CloseStatus.GOING_AWAY);
+		assertThat(this.clients.rename(client, "recovered")).isFalse();
+		assertThat(this.clients.get("recovered")).isNull();
+		assertThat(this.clients.all()).isEmpty();
+	}
+
+	@Test
+	void anOpenClientTakesItsRecoveredIdInNoGroup() {
+		ClientConnection client = client("provisional", "alice");
+		this.clients.join(client, "room");
+		assertThat(this.clients.rename(client, "recovered")).isTrue();
+		assertThat(this.clients.get("recovered")).isSameAs(client);
+		assertThat(this.clients.get("provisional")).isNull();
+		assertThat(this.clients.groupMembers("room")).isEmpty();
+		assertThat(this.clients.userMembers("alice")).containsExactly(client);
 	}
 
 	private ClientConnection client(String id, @Nullable String user) {
