@@ -175,17 +175,12 @@ final class RecoveringClient implements Recoverable {
 	}
 
 	/**
-	 * The client has its id back in the registry, after leaving it under its provisional
-	 * one. Under this client's lock, so that a close that begins now takes its position
-	 * after this.
-	 * @return {@code false} when its connection closed meanwhile: it stays left
+	 * Return whether the client is in the registry under the id it resumed, and has not
+	 * begun to leave it.
+	 * @return {@code false} when its connection closed meanwhile
 	 */
 	synchronized boolean registered() {
-		if (!this.recovery.isRegistered(this.connection)) {
-			return false;
-		}
-		this.leftAt = null;
-		return true;
+		return this.leftAt == null && this.recovery.isRegistered(this.connection);
 	}
 
 	synchronized Set<String> groups() {

@@ -269,12 +269,15 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 			return;
 		}
 		String provisionalId = client.id();
-		RecoveringClient recovering = new RecoveringClient(this, client, token, record.generation() + 1, received,
-				record);
+		// Above the one it replaced too: a late save of that one must not win.
+		long generation = Math.max(record.generation(), (previous != null) ? previous.generation : 0) + 1;
+		RecoveringClient recovering = new RecoveringClient(this, client, token, generation, received, record);
 		client.recoverable(recovering);
 		if (!this.clients.rename(client, record.clientId())) {
 			client.recoverable(null);
-			refuse(client, "unknown_session");
+			if (client.isOpen()) {
+				refuse(client, "unknown_session");
+			}
 			return;
 		}
 		// From here until its replay, a close of the connection saves nothing: the stored
@@ -308,7 +311,9 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		answer.put("recovered", true);
 		answer.put("id", client.id());
 		recovering.finishReplay(replay, frame(RECOVERED, answer));
-		save(recovering, System.currentTimeMillis() + this.window.toMillis());
+		if (!recovering.replaced) {
+			save(recovering, System.currentTimeMillis() + this.window.toMillis());
+		}
 		attempted("recovered");
 		logger.debug(LogMessage.format("Client %s recovered with %d envelopes replayed", client.id(), replay.size()));
 		try {

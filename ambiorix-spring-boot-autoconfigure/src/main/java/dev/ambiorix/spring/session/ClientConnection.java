@@ -173,13 +173,6 @@ public final class ClientConnection implements WebSocketClient {
 		}
 	}
 
-	/**
-	 * Return whether this client was closed at once, or is being: its queue is discarded.
-	 */
-	boolean isTerminated() {
-		return this.outbound.isDiscarded();
-	}
-
 	@Override
 	public boolean isOpen() {
 		return this.outbound.isAccepting() && this.session.isOpen();

@@ -97,7 +97,13 @@ public final class LocalClients {
 	 * @param client the client
 	 */
 	public void remove(ClientConnection client) {
-		Recoverable recoverable = client.recoverable();
+		remove(client, client.recoverable());
+	}
+
+	/**
+	 * Remove a client, telling the given recoverable, if any, that it leaves.
+	 */
+	private void remove(ClientConnection client, @Nullable Recoverable recoverable) {
 		if (recoverable != null && this.byId.get(client.id()) == client) {
 			// Before it leaves any view: what it then misses comes after the position the
 			// recovery takes now, however long this thread is held up below.
@@ -143,12 +149,13 @@ public final class LocalClients {
 		if (this.byId.containsKey(id) || this.byId.get(client.id()) != client) {
 			return false;
 		}
-		remove(client);
+		// Not a leave for its recovery: the client only changes its id.
+		remove(client, null);
 		client.id(id);
 		add(client);
 		// A close that began meanwhile removed it under its old id, or will under the
-		// new one: it discards the queue before it removes the client.
-		if (client.isTerminated()) {
+		// new one: it stops the queue before it removes the client.
+		if (!client.isOpen()) {
 			remove(client);
 			return false;
 		}

@@ -174,12 +174,6 @@ final class OutboundQueue {
 	 * Return whether frames are still taken: neither closed nor closing.
 	 * @return {@code true} while frames are taken
 	 */
-	boolean isDiscarded() {
-		synchronized (this.lock) {
-			return this.closed;
-		}
-	}
-
 	boolean isAccepting() {
 		synchronized (this.lock) {
 			return !this.closed && !this.closing;

@@ -77,10 +77,12 @@ class LocalClientsTest {
 		assertThat(this.clients.get("provisional")).isNull();
 		assertThat(this.clients.groupMembers("room")).isEmpty();
 		assertThat(this.clients.userMembers("alice")).containsExactly(client);
+		assertThat(this.heard).as("a new id is no leave").isEmpty();
 	}
 
 	private ClientConnection client(String id, @Nullable String user) {
 		WebSocketSession session = mock(WebSocketSession.class);
+		given(session.isOpen()).willReturn(true);
 		if (user != null) {
 			Principal principal = () -> user;
 			given(session.getPrincipal()).willReturn(principal);
