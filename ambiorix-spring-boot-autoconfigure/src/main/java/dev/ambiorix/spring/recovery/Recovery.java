@@ -216,8 +216,12 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		this.random.nextBytes(secret);
 		String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
 		RecoveringClient recovering = new RecoveringClient(this, client, token, 1, Map.of(), null);
-		client.recoverable(recovering);
 		this.live.put(token, recovering);
+		client.recoverable(recovering);
+		if (!isRegistered(client)) {
+			// Closed before its close could see it recoverable: nothing takes it out.
+			this.live.remove(token, recovering);
+		}
 		save(recovering, System.currentTimeMillis() + this.window.toMillis());
 		ObjectNode welcome = this.json.createObjectNode();
 		welcome.put("id", client.id());
@@ -227,26 +231,25 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	}
 
 	private void resume(ClientConnection client, String token, Map<String, Long> received) {
-		SessionRecord record;
-		try {
-			record = this.store.load(token);
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not read a recovery session", ex);
-			record = null;
-		}
-		if (record == null) {
+		// The live connection before the store: a close saves the session before it
+		// leaves the live ones, so a session not live here is stored as it closed.
+		RecoveringClient current = this.live.get(token);
+		SessionRecord stored = load(token);
+		String owner = (current != null) ? userOf(current.connection) : (stored != null) ? stored.user() : null;
+		if (current == null && stored == null) {
 			refuse(client, "unknown_session");
 			return;
 		}
-		if (!Objects.equals(record.user(), userOf(client))) {
+		if (!Objects.equals(owner, userOf(client))) {
 			refuse(client, "user_changed");
 			return;
 		}
+		SessionRecord record;
 		RecoveringClient previous = this.live.remove(token);
 		if (previous != null) {
 			// The client came back before its old connection was seen to close, or just
-			// after: that connection's state is the freshest.
+			// after: that connection's state is the freshest, unless the client resumed
+			// on another node since (a newer generation there).
 			previous.replaced = true;
 			if (isRegistered(previous.connection)) {
 				previous.connection.terminate(REPLACED);
@@ -254,13 +257,27 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 			// One still resuming has not had its replay: the session it resumed is the
 			// truth. Saved at once, as the replaced connection's close saves nothing.
 			SessionRecord resumed = previous.resumed;
-			record = (previous.resuming() && resumed != null) ? resumed
-					: snapshot(previous, System.currentTimeMillis() + this.window.toMillis());
+			if (stored != null && stored.generation() > previous.generation) {
+				record = stored;
+			}
+			else if (previous.resuming() && resumed != null) {
+				record = resumed;
+			}
+			else {
+				record = snapshot(previous, System.currentTimeMillis() + this.window.toMillis());
+			}
 			save(record);
 		}
-		else if (record.validUntil() < System.currentTimeMillis()) {
-			refuse(client, "expired");
-			return;
+		else {
+			record = (current != null) ? load(token) : stored;
+			if (record == null) {
+				refuse(client, "unknown_session");
+				return;
+			}
+			if (record.validUntil() < System.currentTimeMillis()) {
+				refuse(client, "expired");
+				return;
+			}
 		}
 		this.store.awaitRecorded(sequence());
 		Replay missed = collect(record, received, null);
@@ -311,7 +328,8 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		answer.put("recovered", true);
 		answer.put("id", client.id());
 		recovering.finishReplay(replay, frame(RECOVERED, answer));
-		if (!recovering.replaced) {
+		// Not if it closed or was replaced meanwhile: the session stored then stands.
+		if (this.live.get(token) == recovering) {
 			save(recovering, System.currentTimeMillis() + this.window.toMillis());
 		}
 		attempted("recovered");
@@ -338,14 +356,15 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 		if (!(client.recoverable() instanceof RecoveringClient recovering)) {
 			return false;
 		}
-		this.live.remove(recovering.token, recovering);
 		if (recovering.replaced) {
 			return true;
 		}
+		// Saved before it leaves the live ones (see resume). Not while it resumes: the
+		// stored session is then still the one to resume.
 		if (!recovering.resuming()) {
-			// A resume saves the session itself once the client has had its replay.
 			save(recovering, System.currentTimeMillis() + this.window.toMillis());
 		}
+		this.live.remove(recovering.token, recovering);
 		return false;
 	}
 
@@ -451,6 +470,16 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 
 	private void save(RecoveringClient recovering, long validUntil) {
 		save(snapshot(recovering, validUntil));
+	}
+
+	private @Nullable SessionRecord load(String token) {
+		try {
+			return this.store.load(token);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read a recovery session", ex);
+			return null;
+		}
 	}
 
 	private void save(SessionRecord record) {

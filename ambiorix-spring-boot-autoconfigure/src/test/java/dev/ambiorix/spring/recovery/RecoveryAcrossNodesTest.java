@@ -70,6 +70,11 @@ class RecoveryAcrossNodesTest {
 			.run();
 	}
 
+	@Test
+	void anOlderGenerationOfASessionFromOneNodeNeverOverwritesANewerOneFromTheOther() {
+		Generations.olderNeverOverwritesNewer(node1.getBean(RecoveryStore.class), node2.getBean(RecoveryStore.class));
+	}
+
 	static int port(ConfigurableApplicationContext context) {
 		return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
 	}

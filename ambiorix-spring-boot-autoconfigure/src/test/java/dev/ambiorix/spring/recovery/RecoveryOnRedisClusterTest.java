@@ -64,6 +64,11 @@ class RecoveryOnRedisClusterTest {
 			.run();
 	}
 
+	@Test
+	void anOlderGenerationOfASessionFromOneNodeNeverOverwritesANewerOneFromTheOther() {
+		Generations.olderNeverOverwritesNewer(node1.getBean(RecoveryStore.class), node2.getBean(RecoveryStore.class));
+	}
+
 	static int port(ConfigurableApplicationContext context) {
 		return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
 	}

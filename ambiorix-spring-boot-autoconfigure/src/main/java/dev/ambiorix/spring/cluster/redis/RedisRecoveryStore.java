@@ -23,9 +23,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.stream.ByteRecord;
-import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * Sessions and history in Redis, where a surviving node reads them: the history is the
@@ -38,6 +37,19 @@ final class RedisRecoveryStore implements RecoveryStore {
 	private static final int PAGE = 512;
 
 	private static final Duration AWAIT = Duration.ofSeconds(2);
+
+	/**
+	 * Compare and write in one step: a node's refresh read before another node's newer
+	 * save must not overwrite it.
+	 */
+	private static final byte[] SAVE_UNLESS_NEWER = RedisKeys.bytes("""
+			local existing = redis.call('GET', KEYS[1])
+			if existing and tonumber(cjson.decode(existing)['n']) > tonumber(ARGV[2]) then
+			  return 0
+			end
+			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+			return 1
+			""");
 
 	private final RedisRelay relay;
 
@@ -62,13 +74,9 @@ final class RedisRecoveryStore implements RecoveryStore {
 		long ttl = Math.max(1, record.validUntil() - System.currentTimeMillis() + keepFor.toMillis());
 		byte[] key = key(record.token());
 		try (RedisConnection connection = this.relay.connectionFactory().getConnection()) {
-			byte[] existing = connection.stringCommands().get(key);
-			if (existing != null
-					&& SessionRecord.fromJson(RedisKeys.string(existing)).generation() > record.generation()) {
-				return;
-			}
-			connection.stringCommands()
-				.set(key, RedisKeys.bytes(record.toJson()), Expiration.milliseconds(ttl), SetOption.upsert());
+			connection.scriptingCommands()
+				.eval(SAVE_UNLESS_NEWER, ReturnType.INTEGER, 1, key, RedisKeys.bytes(record.toJson()),
+						RedisKeys.bytes(Long.toString(record.generation())), RedisKeys.bytes(Long.toString(ttl)));
 		}
 	}
 
