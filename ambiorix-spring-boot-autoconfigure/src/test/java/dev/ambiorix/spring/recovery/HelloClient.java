@@ -43,6 +43,8 @@ final class HelloClient implements AutoCloseable {
 
 	private TestClient socket;
 
+	private @Nullable TestClient previous;
+
 	private @Nullable String session;
 
 	private @Nullable String id;
@@ -114,6 +116,37 @@ final class HelloClient implements AutoCloseable {
 			this.id = welcome.get("id").stringValue();
 		}
 		return answer;
+	}
+
+	/**
+	 * Connect again while the old connection is still open, as a client does whose
+	 * network changed before the server saw the old socket die, and return the answer.
+	 * @return the answer; the old connection is then {@link #previous()}
+	 */
+	JsonNode comeBackWhileOpen(int port) {
+		pump();
+		int before = this.control.size();
+		this.previous = this.socket;
+		String offset = this.offsets.entrySet()
+			.stream()
+			.map((entry) -> entry.getKey() + ":" + entry.getValue())
+			.collect(Collectors.joining(" "));
+		this.socket = open(port, offset.isEmpty() ? null : offset);
+		return awaitControl("ambiorix:recovered", before);
+	}
+
+	/**
+	 * Return the connection left open by {@link #comeBackWhileOpen}.
+	 */
+	@Nullable TestClient previous() {
+		return this.previous;
+	}
+
+	/**
+	 * Return how many frames arrived that were not taken in yet.
+	 */
+	int unread() {
+		return this.socket.pending();
 	}
 
 	/**
@@ -203,6 +236,9 @@ final class HelloClient implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (this.previous != null) {
+			this.previous.close();
+		}
 		this.socket.close();
 	}
 

@@ -2,6 +2,8 @@ package dev.ambiorix.spring.recovery;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import dev.ambiorix.spring.cluster.ClusterTestApplication;
 import dev.ambiorix.spring.event.ClientRecoveredEvent;
@@ -83,6 +85,53 @@ class RecoveryOnOneNodeTest {
 			assertThat(client.call("groups", null).get(0).stringValue()).isEqualTo("room");
 			assertThat(client.news()).isEqualTo(Traffic.numbers(0, 1010));
 			assertThat(recovered).anyMatch((event) -> event.client().id().equals(id));
+		}
+	}
+
+	@Test
+	void aClientBackBeforeItsOldConnectionClosedResumesFromItAndTheOldOneIsClosedWith4000() throws Exception {
+		int port = port(node);
+		try (HelloClient client = HelloClient.connect(port, "alice");
+				AmbiorixConnection sender = AmbiorixConnection.connect(port)) {
+			assertThat(client.call("join", "room").stringValue()).isEqualTo("room");
+			String id = client.id();
+			Traffic.send(sender, 0, 10, "room", id, "alice", Duration.ZERO);
+			await().atMost(Duration.ofSeconds(10)).until(() -> client.news().size() == 10);
+			// Ten more reach the old connection, and the client never reads them there.
+			Traffic.send(sender, 10, 20, "room", id, "alice", Duration.ZERO);
+			await().atMost(Duration.ofSeconds(10)).until(() -> client.unread() == 10);
+			JsonNode answer = client.comeBackWhileOpen(port);
+			assertThat(answer.get("recovered").booleanValue()).as(answer.toString()).isTrue();
+			assertThat(client.id()).isEqualTo(id);
+			assertThat(client.previous().closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(4000);
+			await().atMost(Duration.ofSeconds(10)).until(() -> client.news().size() >= 20);
+			assertThat(client.news()).isEqualTo(Traffic.numbers(0, 20));
+			assertThat(client.call("groups", null).get(0).stringValue()).isEqualTo("room");
+		}
+	}
+
+	@Test
+	void aClientBackBeforeItsOldConnectionClosedResumesEvenWhenTheStoredCopyOfItsSessionWasDropped() {
+		int port = port(shortWindowNode);
+		RecoveryStore store = shortWindowNode.getBean(RecoveryStore.class);
+		try (HelloClient client = HelloClient.connect(port, null);
+				AmbiorixConnection sender = AmbiorixConnection.connect(port)) {
+			String id = client.id();
+			// The store drops a session twice its window after it was written, when it
+			// next writes another; a connected client's session is not written again.
+			SessionRecord other = new SessionRecord("other", "other", null, Set.of(), null, Cursor.ZERO, Map.of(),
+					Map.of(), 0, 1);
+			await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).until(() -> {
+				store.save(other, Duration.ofMillis(1));
+				return store.load(client.session()) == null;
+			});
+			Traffic.send(sender, 0, 3, "room", id, "alice", Duration.ZERO);
+			await().atMost(Duration.ofSeconds(10)).until(() -> client.unread() == 2);
+			JsonNode answer = client.comeBackWhileOpen(port);
+			assertThat(answer.get("recovered").booleanValue()).as(answer.toString()).isTrue();
+			assertThat(client.id()).isEqualTo(id);
+			await().atMost(Duration.ofSeconds(10)).until(() -> client.news().size() >= 2);
+			assertThat(client.news()).as("the broadcast and the send to its id").containsExactly(0, 2);
 		}
 	}
 
