@@ -69,10 +69,7 @@ class RecoveryOnOneNodeTest {
 		int port = port(node);
 		try (HelloClient client = HelloClient.connect(port, "alice");
 				AmbiorixConnection sender = AmbiorixConnection.connect(port)) {
-			assertThat(client.call("join", "room").stringValue()).isEqualTo("room");
-			String id = client.id();
-			Traffic.send(sender, 0, 10, "room", id, "alice", Duration.ZERO);
-			await().atMost(Duration.ofSeconds(10)).until(() -> client.news().size() == 10);
+			String id = joinRoomAndReceiveTen(client, sender);
 			client.drop();
 			Traffic.send(sender, 10, 1010, "room", id, "alice", Duration.ofSeconds(5));
 			JsonNode answer = client.reconnect(port);
@@ -93,10 +90,7 @@ class RecoveryOnOneNodeTest {
 		int port = port(node);
 		try (HelloClient client = HelloClient.connect(port, "alice");
 				AmbiorixConnection sender = AmbiorixConnection.connect(port)) {
-			assertThat(client.call("join", "room").stringValue()).isEqualTo("room");
-			String id = client.id();
-			Traffic.send(sender, 0, 10, "room", id, "alice", Duration.ZERO);
-			await().atMost(Duration.ofSeconds(10)).until(() -> client.news().size() == 10);
+			String id = joinRoomAndReceiveTen(client, sender);
 			// Ten more reach the old connection, and the client never reads them there.
 			Traffic.send(sender, 10, 20, "room", id, "alice", Duration.ZERO);
 			await().atMost(Duration.ofSeconds(10)).until(() -> client.unread() == 10);
@@ -133,6 +127,18 @@ class RecoveryOnOneNodeTest {
 			await().atMost(Duration.ofSeconds(10)).until(() -> client.news().size() >= 2);
 			assertThat(client.news()).as("the broadcast and the send to its id").containsExactly(0, 2);
 		}
+	}
+
+	/**
+	 * Join "room", and receive the first ten news, 0 to 9.
+	 * @return the client's id
+	 */
+	static String joinRoomAndReceiveTen(HelloClient client, AmbiorixConnection sender) {
+		assertThat(client.call("join", "room").stringValue()).isEqualTo("room");
+		String id = client.id();
+		Traffic.send(sender, 0, 10, "room", id, "alice", Duration.ZERO);
+		await().atMost(Duration.ofSeconds(10)).until(() -> client.news().size() == 10);
+		return id;
 	}
 
 	static String missing(java.util.List<Integer> news) {
