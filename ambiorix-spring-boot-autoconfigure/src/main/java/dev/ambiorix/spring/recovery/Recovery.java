@@ -279,36 +279,32 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 				return;
 			}
 		}
+		this.store.awaitRecorded(sequence());
+		Replay missed = collect(record, received, null);
+		if (missed == null) {
+			refuse(client, "history_exceeded");
+			return;
+		}
 		String provisionalId = client.id();
 		// Above the one it replaced too: a late save of that one must not win.
 		long generation = Math.max(record.generation(), (previous != null) ? previous.generation : 0) + 1;
 		RecoveringClient recovering = new RecoveringClient(this, client, token, generation, received, record);
-		// Live at once: a second return of the same client meanwhile resumes from the
-		// session this one resumes, which the store may no longer hold. A close takes it
-		// out again once the client is recoverable; until then, this method does.
-		this.live.put(token, recovering);
-		boolean done = false;
-		boolean renamed = false;
+		client.recoverable(recovering);
+		if (!this.clients.rename(client, record.clientId())) {
+			client.recoverable(null);
+			if (client.isOpen()) {
+				refuse(client, "unknown_session");
+			}
+			return;
+		}
+		// From here until its replay, a close of the connection saves nothing: the stored
+		// session stays the one to resume on the next try.
 		List<Stamp> replay;
 		try {
-			this.store.awaitRecorded(sequence());
-			Replay missed = collect(record, received, null);
-			if (missed == null) {
-				refuse(client, "history_exceeded");
-				return;
-			}
-			client.recoverable(recovering);
-			if (!this.clients.rename(client, record.clientId())) {
-				client.recoverable(null);
-				if (client.isOpen()) {
-					refuse(client, "unknown_session");
-				}
-				return;
-			}
-			renamed = true;
-			// From here until its replay, a close of the connection saves nothing: the
-			// stored session stays the one to resume on the next try.
+			// Live first: a close from now on takes it out again.
+			this.live.put(token, recovering);
 			if (!recovering.registered()) {
+				this.live.remove(token, recovering);
 				return;
 			}
 			for (String group : record.groups()) {
@@ -323,18 +319,10 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 			if (meanwhile != null) {
 				replay.addAll(meanwhile.stamps());
 			}
-			done = true;
 		}
 		catch (RuntimeException ex) {
-			if (renamed) {
-				client.terminate(RESUME_FAILED);
-			}
+			client.terminate(RESUME_FAILED);
 			throw ex;
-		}
-		finally {
-			if (!done) {
-				this.live.remove(token, recovering);
-			}
 		}
 		ObjectNode answer = this.json.createObjectNode();
 		answer.put("recovered", true);
