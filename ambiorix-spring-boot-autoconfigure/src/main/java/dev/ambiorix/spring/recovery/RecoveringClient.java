@@ -134,6 +134,11 @@ final class RecoveringClient implements Recoverable {
 
 	@Override
 	public void leaving() {
+		// Once is enough: the registry tells it before it leaves, then again in
+		// removed().
+		if (this.leftAt != null) {
+			return;
+		}
 		// Read before the client leaves the registry's views, not when it has left them:
 		// whatever is delivered in between is neither queued to it nor after a later
 		// position, and a replay would miss it.

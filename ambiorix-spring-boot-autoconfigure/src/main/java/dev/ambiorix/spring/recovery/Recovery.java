@@ -531,7 +531,7 @@ public final class Recovery implements ConnectionRecovery, SmartLifecycle {
 	// Helpers
 
 	boolean isRegistered(ClientConnection client) {
-		return this.clients.get(client.id()) == client;
+		return this.clients.isRegistered(client);
 	}
 
 	private static @Nullable String userOf(ClientConnection client) {

@@ -104,7 +104,7 @@ public final class LocalClients {
 	 * Remove a client, telling the given recoverable, if any, that it leaves.
 	 */
 	private void remove(ClientConnection client, @Nullable Recoverable recoverable) {
-		if (recoverable != null && this.byId.get(client.id()) == client) {
+		if (recoverable != null && isRegistered(client)) {
 			// Before it leaves any view: what it then misses comes after the position the
 			// recovery takes now, however long this thread is held up below.
 			recoverable.leaving();
@@ -146,7 +146,7 @@ public final class LocalClients {
 	 * open
 	 */
 	public synchronized boolean rename(ClientConnection client, String id) {
-		if (this.byId.containsKey(id) || this.byId.get(client.id()) != client) {
+		if (this.byId.containsKey(id) || !isRegistered(client)) {
 			return false;
 		}
 		// Not a leave for its recovery: the client only changes its id.
@@ -160,6 +160,15 @@ public final class LocalClients {
 			return false;
 		}
 		return true;
+	}
+
+	/**
+	 * Return whether this very connection is the open client under its id.
+	 * @param client the client
+	 * @return {@code false} once it was removed, or renamed away
+	 */
+	public boolean isRegistered(ClientConnection client) {
+		return this.byId.get(client.id()) == client;
 	}
 
 	/**

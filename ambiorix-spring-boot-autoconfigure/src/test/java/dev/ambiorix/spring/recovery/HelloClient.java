@@ -101,11 +101,7 @@ final class HelloClient implements AutoCloseable {
 		pump();
 		int before = this.control.size();
 		this.socket.close();
-		String offset = this.offsets.entrySet()
-			.stream()
-			.map((entry) -> entry.getKey() + ":" + entry.getValue())
-			.collect(Collectors.joining(" "));
-		this.socket = open(port, offset.isEmpty() ? null : offset);
+		this.socket = open(port, presentedOffsets());
 		JsonNode answer = awaitControl("ambiorix:recovered", before);
 		if (answer.get("recovered").booleanValue()) {
 			this.id = answer.get("id").stringValue();
@@ -127,12 +123,19 @@ final class HelloClient implements AutoCloseable {
 		pump();
 		int before = this.control.size();
 		this.previous = this.socket;
+		this.socket = open(port, presentedOffsets());
+		return awaitControl("ambiorix:recovered", before);
+	}
+
+	/**
+	 * The last offset received from each node, as a returning client presents them.
+	 */
+	private @Nullable String presentedOffsets() {
 		String offset = this.offsets.entrySet()
 			.stream()
 			.map((entry) -> entry.getKey() + ":" + entry.getValue())
 			.collect(Collectors.joining(" "));
-		this.socket = open(port, offset.isEmpty() ? null : offset);
-		return awaitControl("ambiorix:recovered", before);
+		return offset.isEmpty() ? null : offset;
 	}
 
 	/**
