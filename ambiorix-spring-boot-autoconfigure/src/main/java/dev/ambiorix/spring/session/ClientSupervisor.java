@@ -1,10 +1,12 @@
 package dev.ambiorix.spring.session;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,6 +27,9 @@ public final class ClientSupervisor implements SmartLifecycle {
 	static final CloseStatus IDLE_TIMEOUT = CloseStatus.GOING_AWAY.withReason("idle timeout");
 
 	static final CloseStatus SHUTDOWN = CloseStatus.GOING_AWAY.withReason("server shutting down");
+
+	/** The longest a shutdown waits for the close frames of its clients to go out. */
+	static final Duration SHUTDOWN_CLOSE_WAIT = Duration.ofSeconds(2);
 
 	private static final Log logger = LogFactory.getLog(ClientSupervisor.class);
 
@@ -94,8 +99,27 @@ public final class ClientSupervisor implements SmartLifecycle {
 			this.scheduler = null;
 			this.task = null;
 		}
-		for (ClientConnection client : this.clients.all()) {
+		List<ClientConnection> closing = List.copyOf(this.clients.all());
+		for (ClientConnection client : closing) {
 			client.terminate(SHUTDOWN);
+		}
+		awaitClosed(closing);
+	}
+
+	/**
+	 * The closes run on the close threads: wait for their frames to go out, for a bounded
+	 * time, since the web server, which stops next, would otherwise cut connections whose
+	 * close had not run yet (the client then sees 1006, not 1001).
+	 */
+	private static void awaitClosed(List<ClientConnection> closing) {
+		long deadline = System.nanoTime() + SHUTDOWN_CLOSE_WAIT.toNanos();
+		for (ClientConnection client : closing) {
+			while (client.session().isOpen() && System.nanoTime() < deadline) {
+				if (Thread.currentThread().isInterrupted()) {
+					return;
+				}
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+			}
 		}
 	}
 
